@@ -1,0 +1,84 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config.ts';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+import type { Database } from './database-types.ts';
+import { resultParsers } from './type-parsers.ts';
+
+export type Backend = 'pglite' | 'postgres';
+
+export type DatabaseHandle = {
+  db: Kysely<Database>;
+  backend: Backend;
+  /** Destroys the Kysely instance, closes PGlite or the pool, and releases the data-directory lock. */
+  close(): Promise<void>;
+};
+
+/** PostgreSQL when `databaseUrl` is set, otherwise the embedded PGlite database in `dataDir`. */
+export async function createDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+): Promise<DatabaseHandle> {
+  if (config.databaseUrl) return openPostgres({ connectionString: config.databaseUrl });
+  return openPglite({ dataDir: config.dataDir });
+}
+
+export type PgliteOptions = {
+  /** A directory (created if missing, locked against a second process), or 'memory' for a throwaway instance. */
+  dataDir: string | 'memory';
+};
+
+export async function openPglite(options: PgliteOptions): Promise<DatabaseHandle> {
+  const inMemory = options.dataDir === 'memory';
+  let lock: DataDirLock | undefined;
+  if (!inMemory) {
+    mkdirSync(options.dataDir, { recursive: true });
+    lock = acquireDataDirLock(options.dataDir);
+  }
+  try {
+    const pglite = await PGlite.create({
+      ...(inMemory ? {} : { dataDir: options.dataDir }),
+      parsers: resultParsers,
+    });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    return { db, backend: 'pglite', close: closer(db, lock) };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+export type PostgresOptions = {
+  connectionString: string;
+  /** Every connection of the pool runs with this search_path (the test harness gives each test a schema). */
+  searchPath?: string;
+  maxConnections?: number;
+};
+
+export async function openPostgres(options: PostgresOptions): Promise<DatabaseHandle> {
+  const settings = ['-c TimeZone=UTC'];
+  if (options.searchPath) settings.push(`-c search_path=${options.searchPath}`);
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    options: settings.join(' '),
+    max: options.maxConnections ?? 10,
+    types: { getTypeParser: postgresTypeParser as typeof pg.types.getTypeParser },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, backend: 'postgres', close: closer(db, undefined) };
+}
+
+/** node-postgres asks for a parser per OID and format; ours first, pg's defaults for everything else. */
+function postgresTypeParser(oid: number, format?: 'text' | 'binary'): unknown {
+  const parser = format === 'binary' ? undefined : resultParsers[oid];
+  return parser ?? pg.types.getTypeParser(oid, format ?? 'text');
+}
+
+function closer(db: Kysely<Database>, lock: DataDirLock | undefined): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => {
+    closing ??= db.destroy().finally(() => lock?.release());
+    return closing;
+  };
+}

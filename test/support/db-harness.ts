@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, sql } from 'kysely';
+import { afterAll, afterEach, beforeEach, describe, it } from 'vitest';
+import { type Backend, type DatabaseHandle, openPostgres } from '../../src/server/db/database.ts';
+import type { Database } from '../../src/server/db/database-types.ts';
+import { migrateToLatest } from '../../src/server/db/migrate.ts';
+import { resultParsers } from '../../src/server/db/type-parsers.ts';
+
+/**
+ * Runs the same tests on PGlite and, when DATABASE_URL is set, on PostgreSQL. Each test gets its
+ * own migrated database: a fresh in-memory PGlite, or a fresh schema on the PostgreSQL server
+ * (dropped afterwards). Without DATABASE_URL the PostgreSQL half is reported loudly; on CI it fails.
+ */
+export type TestDb = DatabaseHandle;
+
+export type DescribeDbOptions = {
+  /** Skip migrations (tests of the migrator itself). */
+  migrate?: boolean;
+};
+
+export const DATABASE_URL = process.env.DATABASE_URL || undefined;
+const ON_CI = process.env.CI === 'true';
+
+export function describeDb(
+  title: string,
+  body: (getDb: () => TestDb) => void,
+  options: DescribeDbOptions = {},
+): void {
+  for (const backend of ['pglite', 'postgres'] as const) {
+    if (backend === 'postgres' && !DATABASE_URL) {
+      describePostgresMissing(title);
+      continue;
+    }
+    describe(`${title} [${backend}]`, () => {
+      let current: TestDb | undefined;
+      beforeEach(async () => {
+        current = await openTestDatabase(backend);
+        if (options.migrate !== false) await migrateToLatest(current.db);
+      });
+      afterEach(async () => {
+        await current?.close();
+        current = undefined;
+      });
+      body(() => {
+        if (!current) throw new Error('the test database is only available inside a test');
+        return current;
+      });
+    });
+  }
+}
+
+let warned = false;
+function describePostgresMissing(title: string): void {
+  if (ON_CI) {
+    describe(`${title} [postgres]`, () => {
+      it('runs on PostgreSQL', () => {
+        throw new Error(
+          'CI=true but DATABASE_URL is not set: the PostgreSQL half of the database tests cannot run',
+        );
+      });
+    });
+    return;
+  }
+  if (warned) return;
+  warned = true;
+  console.warn(
+    '\n⚠️  DATABASE_URL is not set: database tests ran on PGlite ONLY; the PostgreSQL half did NOT run.\n' +
+      '   Run them both ways: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx vitest run\n',
+  );
+}
+
+/** One isolated database for one test, on the given backend. */
+export async function openTestDatabase(backend: Backend): Promise<TestDb> {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  if (backend === 'pglite') return openPgliteSchema(schema);
+  if (!DATABASE_URL) throw new Error('DATABASE_URL is not set');
+  const admin = adminPool();
+  await admin.execute(`create schema ${schema}`);
+  const handle = await openPostgres({
+    connectionString: DATABASE_URL,
+    searchPath: schema,
+    maxConnections: 4,
+  });
+  return {
+    ...handle,
+    close: async () => {
+      await handle.close();
+      await admin.execute(`drop schema ${schema} cascade`);
+    },
+  };
+}
+
+/**
+ * Starting PGlite costs ~2 s (it runs initdb), a schema ~60 ms (measured): one in-memory instance
+ * per test file, and each test gets a fresh schema on it as its search_path.
+ */
+let sharedPglite: Promise<PGlite> | undefined;
+
+async function openPgliteSchema(schema: string): Promise<TestDb> {
+  sharedPglite ??= PGlite.create({ parsers: resultParsers });
+  const pglite = await sharedPglite;
+  await pglite.exec(`create schema ${schema}; set search_path to ${schema}`);
+  // Not destroyed per test: Kysely's destroy() would close the shared instance.
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  return {
+    db,
+    backend: 'pglite',
+    close: async () => {
+      await pglite.exec(`set search_path to public; drop schema ${schema} cascade`);
+    },
+  };
+}
+
+type Admin = { execute(statement: string): Promise<void> };
+let admin: (Admin & { close(): Promise<void> }) | undefined;
+
+/** One small pool per test file creates and drops the per-test schemas. */
+function adminPool(): Admin {
+  if (admin) return admin;
+  const opened = openPostgres({ connectionString: DATABASE_URL ?? '', maxConnections: 1 });
+  admin = {
+    execute: async (statement) => {
+      const { db } = await opened;
+      await sql.raw(statement).execute(db);
+    },
+    close: async () => (await opened).close(),
+  };
+  return admin;
+}
+
+afterAll(async () => {
+  const pglite = await sharedPglite;
+  sharedPglite = undefined;
+  await pglite?.close();
+  await admin?.close();
+  admin = undefined;
+});
