@@ -37,11 +37,9 @@ export const termSchema = z
 export type Term = z.infer<typeof termSchema>;
 
 /** Identifier used for keys that people type: lowercase words joined by hyphens. */
-export const slugSchema = z
-  .string()
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, {
-    message: 'expected lowercase words joined by hyphens, e.g. ticket-desk',
-  });
+export const slugSchema = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, {
+  message: 'expected lowercase words joined by hyphens, e.g. ticket-desk',
+});
 
 export const positiveInt = (what: string) =>
   z
