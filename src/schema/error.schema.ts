@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/** One entry of `details` for a validation failure: the field path and the rule it broke. */
+export const FieldIssueSchema = z.object({
+  path: z.string().describe('Location of the bad field, e.g. `body.scopes.0` or `body.email`.'),
+  rule: z.string().describe('The rule that failed, e.g. `invalid_type`, `too_small`, `invalid_format`.'),
+  message: z.string(),
+});
+
+/** The single error body every non-2xx response carries. */
+export const ErrorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string().describe('Stable machine-readable code; see docs/api.md for each one.'),
+      message: z.string().describe('Human-readable explanation; may change between versions.'),
+      requestId: z.string().describe('The request id, also in the `x-request-id` response header.'),
+      details: z.unknown().optional().describe('Extra data for some codes, e.g. field issues.'),
+    }),
+  })
+  .meta({ id: 'ErrorBody' });
+
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+export type FieldIssue = z.infer<typeof FieldIssueSchema>;

@@ -1,0 +1,64 @@
+import fastifyCookie from '@fastify/cookie';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import { pino } from 'pino';
+import { enforceDeclaredAccess, type RouteEntry, registerAccessControl } from './auth/access.ts';
+import { registerApiKeyRoutes } from './auth/api-keys.routes.ts';
+import { registerAuthRoutes } from './auth/auth.routes.ts';
+import type { Config } from './config.ts';
+import type { Database } from './db/database-types.ts';
+import { registerErrorHandling } from './http/error-handler.ts';
+import { registerMetrics } from './http/metrics.ts';
+import { DOCS_PREFIX, registerOpenApi } from './http/openapi.ts';
+import { registerPlanRoutes } from './http/plans.routes.ts';
+import { generateRequestId, REQUEST_ID_HEADER } from './http/request-id.ts';
+import { registerSystemRoutes } from './http/system.routes.ts';
+
+export type AppOptions = {
+  config: Config;
+  db: Kysely<Database>;
+  logger?: FastifyBaseLogger;
+  /** The source of "now" for sessions, tokens and keys; tests pass a fixed or moving clock. */
+  clock?: () => Date;
+};
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every registered route with its declared access, for the permission tests and audits. */
+    routeTable: readonly RouteEntry[];
+  }
+}
+
+const API_VERSION = '0.1.0';
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Builds the HTTP app over an open database. The caller owns the database and closes it. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, db } = options;
+  const clock = options.clock ?? (() => new Date());
+  const app = Fastify({
+    loggerInstance: options.logger ?? pino({ level: config.logLevel }),
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    genReqId: generateRequestId,
+    bodyLimit: BODY_LIMIT_BYTES,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('routeTable', enforceDeclaredAccess(app, [DOCS_PREFIX]));
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  registerErrorHandling(app);
+  const metrics = registerMetrics(app);
+  await app.register(fastifyCookie);
+  registerAccessControl(app, db, clock);
+  await registerOpenApi(app, API_VERSION);
+
+  registerSystemRoutes(app, { db, metrics });
+  registerAuthRoutes(app, { db, config, clock });
+  registerApiKeyRoutes(app, { db, clock });
+  registerPlanRoutes(app, { db });
+  await app.ready();
+  return app;
+}

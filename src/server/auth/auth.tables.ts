@@ -1,0 +1,53 @@
+import type { ColumnType } from 'kysely';
+
+/** A timestamptz column: read as Date, written as Date. */
+type Timestamp = ColumnType<Date, Date, Date>;
+
+export interface AccountsTable {
+  id: string;
+  email: string;
+  name: string;
+  role: 'admin' | 'agent';
+  /** Null until the account sets a password (the first admin signs in with a one-time link). */
+  password_hash: string | null;
+  created_at: Timestamp;
+}
+
+export interface SessionsTable {
+  id: string;
+  account_id: string;
+  /** SHA-256 of the cookie token; the token itself is never stored. */
+  token_hash: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  /** The short visible part of `upk_<prefix>_<secret>`, unique, used to find the row. */
+  prefix: string;
+  key_hash: string;
+  scopes: ColumnType<string[], string[], string[]>;
+  created_by: string | null;
+  created_at: Timestamp;
+  last_used_at: ColumnType<Date | null, Date | null, Date | null>;
+  revoked_at: ColumnType<Date | null, Date | null, Date | null>;
+}
+
+export interface OneTimeTokensTable {
+  id: string;
+  account_id: string;
+  token_hash: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: ColumnType<Date | null, Date | null, Date | null>;
+}
+
+/** The authentication tables, merged into the app's Database interface. */
+export interface AuthTables {
+  accounts: AccountsTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  one_time_tokens: OneTimeTokensTable;
+}

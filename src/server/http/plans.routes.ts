@@ -1,0 +1,129 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { parsePlanDocument, validatePlan } from '../../core/plan/plan.parse.ts';
+import { planContentHash } from '../../core/plan/plan.version.ts';
+import {
+  PlanKeyParamsSchema,
+  PlanValidResultSchema,
+  PlanVersionDetailSchema,
+  PlanVersionSummarySchema,
+} from '../../schema/plan-api.schema.ts';
+import type { Database } from '../db/database-types.ts';
+import { AppError } from './errors.ts';
+import { errorResponses } from './responses.ts';
+
+export type PlanRouteDeps = { db: Kysely<Database> };
+
+const READ = { scope: 'plans:read' } as const;
+const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
+
+export function registerPlanRoutes(app: FastifyInstance, deps: PlanRouteDeps): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  // Plans are written in YAML: accept it as text and let the plan parser report positions.
+  app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  r.get('/v1/plans', {
+    config: { access: READ },
+    schema: {
+      tags: ['plans'],
+      summary: 'The latest version of each stored plan.',
+      response: {
+        200: z.object({ items: z.array(PlanVersionSummarySchema) }),
+        ...errorResponses('UNAUTHENTICATED', 'FORBIDDEN'),
+      },
+    },
+    handler: async () => ({ items: (await latestVersions(deps.db)).map(toSummary) }),
+  });
+
+  r.get('/v1/plans/:key', {
+    config: { access: READ },
+    schema: {
+      tags: ['plans'],
+      summary: 'The latest version of one plan, with its document and plain-language explanation.',
+      params: PlanKeyParamsSchema,
+      response: {
+        200: PlanVersionDetailSchema,
+        ...errorResponses('UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND'),
+      },
+    },
+    handler: async (request) => {
+      const row = (await latestVersions(deps.db, request.params.key))[0];
+      if (!row) throw new AppError('NOT_FOUND', `No plan with key ${request.params.key}.`);
+      const document = row.document as Record<string, unknown>;
+      return { ...toSummary(row), document, explain: explainDocument(document) };
+    },
+  });
+
+  r.post('/v1/plans/validate', {
+    config: { access: READ },
+    schema: {
+      tags: ['plans'],
+      summary: 'Validate a plan document (JSON body, or YAML with Content-Type application/yaml).',
+      description:
+        'Answers 422 PLAN_INVALID with every error and the path of its field in `error.details.errors`.',
+      body: z.unknown(),
+      response: {
+        200: PlanValidResultSchema,
+        ...errorResponses('MALFORMED_REQUEST', 'UNAUTHENTICATED', 'FORBIDDEN', 'CSRF_FAILED', 'PLAN_INVALID'),
+      },
+    },
+    handler: async (request) => {
+      const result =
+        typeof request.body === 'string' ? parsePlanDocument(request.body) : validatePlan(request.body);
+      if (!result.ok) {
+        const count = result.errors.length;
+        throw new AppError('PLAN_INVALID', `The plan has ${count} error${count === 1 ? '' : 's'}.`, {
+          errors: result.errors,
+        });
+      }
+      const { plan } = result;
+      return { valid: true as const, key: plan.key, name: plan.name, contentHash: planContentHash(plan) };
+    },
+  });
+}
+
+type VersionRow = {
+  plan_key: string;
+  name: string;
+  version: number;
+  content_hash: string;
+  created_at: Date;
+  document: unknown;
+};
+
+/** The highest version per plan (or of one plan), newest plans last by key order. */
+async function latestVersions(db: Kysely<Database>, key?: string): Promise<VersionRow[]> {
+  let query = db
+    .selectFrom('plan_versions as v')
+    .innerJoin('plans as p', 'p.key', 'v.plan_key')
+    .select(['v.plan_key', 'p.name', 'v.version', 'v.content_hash', 'v.created_at', 'v.document'])
+    .where(({ eb, selectFrom }) =>
+      eb(
+        'v.version',
+        '=',
+        selectFrom('plan_versions as w')
+          .select(({ fn }) => fn.max('w.version').as('max'))
+          .whereRef('w.plan_key', '=', 'v.plan_key'),
+      ),
+    )
+    .orderBy('v.plan_key');
+  if (key !== undefined) query = query.where('v.plan_key', '=', key);
+  return query.execute();
+}
+
+function toSummary(row: VersionRow) {
+  return {
+    key: row.plan_key,
+    name: row.name,
+    version: row.version,
+    contentHash: row.content_hash,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+// TODO(integration): replace with the plan engineer's explainPlan once src/core/plan exports it.
+function explainDocument(document: Record<string, unknown>): string {
+  return `Plan ${String(document.name ?? document.key)}.`;
+}
