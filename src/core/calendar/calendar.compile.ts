@@ -1,0 +1,228 @@
+import { civilFromDays, daysFromCivil, isoWeekday, parseLocalDate } from './calendar.civil.ts';
+import { holidayReader } from './calendar.holidays.ts';
+import {
+  type CalendarSpec,
+  calendarSpecSchema,
+  type DayInterval,
+  formatPath,
+  parseHours,
+  WEEK_DAYS,
+} from './calendar.schema.ts';
+import { offsetSegments } from './calendar.zone.ts';
+import { durationSeconds } from './duration.ts';
+
+const DAY = 86_400;
+/** Years the engine compiles; Temporal and date-holidays are reliable inside this range. */
+export const MIN_YEAR = 1;
+export const MAX_YEAR = 9999;
+
+/**
+ * A calendar compiled into sorted, merged UTC working intervals [starts[i], ends[i]) in epoch seconds,
+ * with running totals: cum[i] = working seconds from `lo` to starts[i], cumEnd[i] = cum[i] + length.
+ * The arrays cover [lo, hi) and are replaced (never mutated) when a query leaves that range.
+ */
+export type CompiledCalendar = {
+  readonly spec: CalendarSpec;
+  readonly timeZone: string;
+  /** Seconds of working time in one working day ("N working days" = N × this). */
+  readonly workingDayLength: number;
+  lo: number;
+  hi: number;
+  count: number;
+  total: number;
+  starts: Float64Array;
+  ends: Float64Array;
+  cum: Float64Array;
+  cumEnd: Float64Array;
+  /** Effective working hours of a local date (epoch day): exception, else holiday, else weekly hours. */
+  readonly hoursOn: (epochDay: number) => readonly DayInterval[];
+};
+
+export type CompileOptions = { fromYear?: number; toYear?: number };
+
+/**
+ * Compiles a validated calendar; queries outside the compiled years extend it lazily.
+ * @example const cal = compileCalendar(spec, { fromYear: 2026, toYear: 2030 });
+ */
+export function compileCalendar(spec: CalendarSpec, options: CompileOptions = {}): CompiledCalendar {
+  const checked = calendarSpecSchema.safeParse(spec);
+  if (!checked.success) {
+    const first = checked.error.issues[0];
+    throw new RangeError(`invalid calendar at ${formatPath(first?.path ?? [])}: ${first?.message}`);
+  }
+  const cal: CompiledCalendar = {
+    spec,
+    timeZone: spec.timeZone,
+    workingDayLength: workingDayLengthOf(spec),
+    lo: 0,
+    hi: 0,
+    count: 0,
+    total: 0,
+    starts: new Float64Array(0),
+    ends: new Float64Array(0),
+    cum: new Float64Array(0),
+    cumEnd: new Float64Array(0),
+    hoursOn: dayHoursLookup(spec),
+  };
+  if (options.fromYear !== undefined || options.toYear !== undefined) {
+    const from = options.fromYear ?? options.toYear!;
+    rebuild(cal, from, options.toYear ?? from);
+  }
+  return cal;
+}
+
+/** The configured working-day length, or the most common length of a working weekday (ties: longer). */
+export function workingDayLengthOf(spec: CalendarSpec): number {
+  if (spec.workingDayLength !== undefined) return durationSeconds(spec.workingDayLength);
+  const counts = new Map<number, number>();
+  for (const day of WEEK_DAYS) {
+    const length = parseHours(spec.week[day]).reduce((sum, i) => sum + i.end - i.start, 0);
+    if (length > 0) counts.set(length, (counts.get(length) ?? 0) + 1);
+  }
+  let best = 0;
+  let bestCount = 0;
+  for (const [length, count] of counts) {
+    if (count > bestCount || (count === bestCount && length > best)) [best, bestCount] = [length, count];
+  }
+  return best;
+}
+
+function dayHoursLookup(spec: CalendarSpec): (epochDay: number) => readonly DayInterval[] {
+  const sortHours = (list: readonly string[] | undefined) =>
+    parseHours(list).sort((a, b) => a.start - b.start);
+  const weekly = WEEK_DAYS.map((day) => sortHours(spec.week[day]));
+  const explicit = new Map((spec.exceptions ?? []).map((e) => [parseLocalDate(e.date), sortHours(e.hours)]));
+  const holidays = new Map<number, DayInterval[]>();
+  const resolvedYears = new Set<number>();
+  const read = spec.holidays === undefined ? undefined : holidayReader(spec.holidays, spec.week);
+  return (epochDay) => {
+    const exception = explicit.get(epochDay);
+    if (exception !== undefined) return exception;
+    if (read !== undefined) {
+      const year = civilFromDays(epochDay).year;
+      if (!resolvedYears.has(year)) {
+        resolvedYears.add(year);
+        for (const h of read(year, year)) {
+          const day = parseLocalDate(h.date);
+          if (!holidays.has(day)) holidays.set(day, sortHours(h.hours));
+        }
+      }
+      const holiday = holidays.get(epochDay);
+      if (holiday !== undefined) return holiday;
+    }
+    return weekly[isoWeekday(epochDay) - 1]!;
+  };
+}
+
+/** First second of a UTC year. */
+function yearStart(year: number): number {
+  return daysFromCivil(year, 1, 1) * DAY;
+}
+
+/** The UTC year containing epoch second t. */
+export function yearOf(t: number): number {
+  return civilFromDays(Math.floor(t / DAY)).year;
+}
+
+/** Recompiles the calendar for the UTC years fromYear..toYear (inclusive). */
+export function rebuild(cal: CompiledCalendar, fromYear: number, toYear: number): void {
+  if (!(fromYear >= MIN_YEAR && toYear <= MAX_YEAR && fromYear <= toYear)) {
+    throw new RangeError(`calendar queries must stay within the years ${MIN_YEAR}..${MAX_YEAR}`);
+  }
+  const lo = yearStart(fromYear);
+  const hi = yearStart(toYear + 1);
+  const pieces = subtractClosures(mergePieces(localPiecesToUtc(cal, lo, hi)), closuresOf(cal.spec));
+  const count = pieces.length / 2;
+  const starts = new Float64Array(count);
+  const ends = new Float64Array(count);
+  const cum = new Float64Array(count);
+  const cumEnd = new Float64Array(count);
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const start = Math.max(lo, pieces[2 * i]!);
+    const end = Math.min(hi, pieces[2 * i + 1]!);
+    starts[i] = start;
+    ends[i] = end;
+    cum[i] = total;
+    total += end - start;
+    cumEnd[i] = total;
+  }
+  Object.assign(cal, { lo, hi, count, total, starts, ends, cum, cumEnd });
+}
+
+// Every local interval of every date near [lo, hi), mapped to UTC through the zone's offset segments.
+function localPiecesToUtc(cal: CompiledCalendar, lo: number, hi: number): Array<[number, number]> {
+  const segments = offsetSegments(cal.timeZone, lo - 3 * DAY, hi + 3 * DAY);
+  const pieces: Array<[number, number]> = [];
+  let first = 0;
+  const lastDay = Math.floor(hi / DAY) + 2;
+  for (let day = Math.floor(lo / DAY) - 2; day <= lastDay; day++) {
+    for (const interval of cal.hoursOn(day)) {
+      const a = day * DAY + interval.start;
+      const b = day * DAY + interval.end;
+      // Offsets stay within ±26 h, so segments ending more than 2 days before `a` never matter again.
+      while (first < segments.length - 1 && segments[first]!.end <= a - 2 * DAY) first++;
+      for (let k = first; k < segments.length && segments[k]!.start < b + 2 * DAY; k++) {
+        const segment = segments[k]!;
+        const start = Math.max(segment.start, a - segment.offset);
+        const end = Math.min(segment.end, b - segment.offset);
+        if (start < end && end > lo && start < hi) pieces.push([start, end]);
+      }
+    }
+  }
+  return pieces;
+}
+
+// Sorts and merges overlapping or touching pieces into a flat [s0, e0, s1, e1, …] list.
+function mergePieces(pieces: Array<[number, number]>): number[] {
+  pieces.sort((x, y) => x[0] - y[0]);
+  const out: number[] = [];
+  for (const [start, end] of pieces) {
+    const last = out.length - 1;
+    if (last > 0 && start <= out[last]!) out[last] = Math.max(out[last]!, end);
+    else out.push(start, end);
+  }
+  return out;
+}
+
+function closuresOf(spec: CalendarSpec): number[] {
+  const pieces = (spec.closures ?? []).map((c): [number, number] => [
+    Date.parse(c.start) / 1000,
+    Date.parse(c.end) / 1000,
+  ]);
+  return mergePieces(pieces);
+}
+
+// Removes closure ranges from merged working intervals (both flat, sorted lists).
+function subtractClosures(work: number[], closures: number[]): number[] {
+  if (closures.length === 0) return work;
+  const out: number[] = [];
+  let c = 0;
+  for (let i = 0; i < work.length; i += 2) {
+    let start = work[i]!;
+    const end = work[i + 1]!;
+    while (c < closures.length && closures[c + 1]! <= start) c += 2;
+    for (let k = c; k < closures.length && closures[k]! < end; k += 2) {
+      if (closures[k]! > start) out.push(start, closures[k]!);
+      start = Math.max(start, closures[k + 1]!);
+    }
+    if (start < end) out.push(start, end);
+  }
+  return out;
+}
+
+/** Makes sure the compiled range contains every epoch second in [from, to]; outside the hot path. */
+export function extendToCover(cal: CompiledCalendar, from: number, to: number): void {
+  if (!Number.isFinite(from) || !Number.isFinite(to)) throw new RangeError('instant must be a finite number');
+  if (cal.count > 0 || cal.hi > cal.lo) {
+    if (from >= cal.lo && to < cal.hi) return;
+  }
+  const wantFrom = yearOf(from) - 1;
+  const wantTo = yearOf(to) + 1;
+  const empty = cal.hi <= cal.lo;
+  // Keep what is compiled when the new years are near it; otherwise start a fresh window at the query.
+  const near = !empty && wantFrom <= yearOf(cal.hi) + 50 && wantTo >= yearOf(cal.lo) - 50;
+  const fromYear = near ? Math.min(wantFrom, yearOf(cal.lo)) : wantFrom;
+  const toYear = near ? Math.max(wantTo, yearOf(cal.hi - 1)) : wantTo;
+  rebuild(cal, Math.max(MIN_YEAR, fromYear), Math.min(MAX_YEAR, toYear));
+}

@@ -1,0 +1,66 @@
+import { Temporal } from 'temporal-polyfill';
+import { daysFromCivil, formatLocalDate } from './calendar.civil.ts';
+import type { CompiledCalendar } from './calendar.compile.ts';
+import {
+  addWorkingTimeEpoch,
+  fromEpochSeconds,
+  isWorkingInstantEpoch,
+  nextWorkingInstantEpoch,
+  toEpochSeconds,
+} from './calendar.ops.ts';
+
+/**
+ * How "N working days" is counted:
+ * - 'working-day-length': N × the calendar's working-day length of working time (R2.4's SLA rule).
+ * - 'same-local-time': the same local wall-clock time on the N-th working day after the start.
+ */
+export type WorkingDaySemantics = 'working-day-length' | 'same-local-time';
+export const WORKING_DAY_SEMANTICS = ['working-day-length', 'same-local-time'] as const;
+
+/**
+ * Adds n ≥ 0 whole working days to an epoch second.
+ * @example addWorkingDaysEpoch(cal, friday1000, 1, 'same-local-time') // monday 10:00
+ */
+export function addWorkingDaysEpoch(
+  cal: CompiledCalendar,
+  t: number,
+  n: number,
+  semantics: WorkingDaySemantics,
+): number {
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`working days must be a whole number ≥ 0, got ${n}`);
+  if (semantics === 'working-day-length') return addWorkingTimeEpoch(cal, t, n * cal.workingDayLength);
+  return addSameLocalTime(cal, t, n);
+}
+
+/** Temporal form of addWorkingDaysEpoch. */
+export function addWorkingDays(
+  cal: CompiledCalendar,
+  instant: Temporal.Instant,
+  n: number,
+  semantics: WorkingDaySemantics,
+): Temporal.Instant {
+  return fromEpochSeconds(addWorkingDaysEpoch(cal, toEpochSeconds(instant), n, semantics));
+}
+
+/** A local date is a working day when its effective hours (weekly, holiday or exception) are not empty. */
+export function isWorkingDay(cal: CompiledCalendar, epochDay: number): boolean {
+  return cal.hoursOn(epochDay).length > 0;
+}
+
+// A start outside working hours first moves to the next opening (as business_time does), then the local
+// date steps over n working days; the wall time is kept. A wall time that does not exist on the target
+// date resolves forward ('compatible'); a repeated one takes its first occurrence.
+function addSameLocalTime(cal: CompiledCalendar, t: number, n: number): number {
+  if (n === 0) return t;
+  const start = isWorkingInstantEpoch(cal, t) ? t : nextWorkingInstantEpoch(cal, t);
+  const local = fromEpochSeconds(start).toZonedDateTimeISO(cal.timeZone);
+  let day = daysFromCivil(local.year, local.month, local.day);
+  for (let counted = 0; counted < n; ) {
+    day += 1;
+    if (isWorkingDay(cal, day)) counted += 1;
+  }
+  const target = Temporal.PlainDateTime.from(`${formatLocalDate(day)}T${local.toPlainTime().toString()}`);
+  const zoned = target.toZonedDateTime(cal.timeZone, { disambiguation: 'compatible' });
+  return zoned.epochMilliseconds / 1000;
+}
