@@ -1,0 +1,222 @@
+// The calendar benchmark (issue 2 §3 "Speed"): add 16 working hours to 100 000 seeded random
+// starts on a Mon–Fri 09:00–18:00 Europe/Berlin calendar with German public holidays, with our
+// engine's numeric API and with dayjs-business-time and moment-business-time on the same starts.
+// Prints a summary and writes bench/RESULTS.md. Run: npm run bench (see bench/README.md).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Temporal } from 'temporal-polyfill';
+import { parse as parseYaml } from 'yaml';
+import { parseCalendarSpec } from '../src/core/calendar/calendar.schema.ts';
+import { type CompiledCalendar, compileCalendar, resolveHolidays } from '../src/core/calendar/index.ts';
+import { classifyDisagreement, describeStartMix, type Ours, oursFor } from './agreement.ts';
+import { assertBerlinProcessZone, createDayjsPeer, createMomentPeer, type Peer } from './peers.ts';
+import {
+  describeMachine,
+  formatPercent,
+  formatRate,
+  markdownTable,
+  median,
+  packageVersion,
+  timeRounds,
+} from './report.ts';
+import { generateStarts } from './starts.ts';
+
+const CALENDAR_FILE = 'examples/calendars/berlin-business.yaml';
+const ADD_SECONDS = 16 * 3600;
+const FIRST_YEAR = 2026;
+const LAST_YEAR = 2030;
+
+const { values: args } = parseArgs({
+  options: {
+    starts: { type: 'string', default: '100000' },
+    seed: { type: 'string', default: '20261123' },
+    rounds: { type: 'string', default: '9' },
+    'peer-rounds': { type: 'string', default: '3' },
+    out: { type: 'string', default: 'bench/RESULTS.md' },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+
+function loadBenchCalendar(): CompiledCalendar {
+  const parsed = parseCalendarSpec(parseYaml(readFileSync(CALENDAR_FILE, 'utf8')));
+  if (!parsed.ok) throw new Error(`${CALENDAR_FILE}: ${JSON.stringify(parsed.issues)}`);
+  // Compiled up front for the five years, so the timed loop never hits a lazy extension.
+  return compileCalendar(parsed.spec, { fromYear: FIRST_YEAR - 1, toYear: LAST_YEAR + 1 });
+}
+
+/** The whole-day holiday dates the peers get: the engine's own list, so both sides close the same days. */
+function holidayDates(cal: CompiledCalendar): string[] {
+  const spec = cal.spec;
+  if (spec.holidays === undefined) return [];
+  return resolveHolidays(spec.holidays, FIRST_YEAR, LAST_YEAR, spec.week)
+    .filter((h) => h.hours.length === 0)
+    .map((h) => h.date);
+}
+
+type Measured = { name: string; rates: number[]; results: Float64Array };
+
+// Each round runs the start list `passes` times, so a round of ours lasts long enough to time well.
+function measureOurs(ours: Ours, starts: Float64Array, rounds: number): Measured {
+  const results = new Float64Array(starts.length);
+  const passes = 10;
+  const pass = () => {
+    for (let i = 0; i < starts.length; i++) results[i] = ours.add(starts[i]!, ADD_SECONDS);
+  };
+  for (let w = 0; w < 5; w++) pass();
+  const rates = timeRounds(rounds, () => {
+    for (let p = 0; p < passes; p++) pass();
+    return passes * starts.length;
+  });
+  return { name: `upkeep (numeric API)`, rates, results };
+}
+
+function measurePeer(peer: Peer, starts: Float64Array, rounds: number): Measured {
+  const results = new Float64Array(starts.length);
+  for (let i = 0; i < Math.min(2000, starts.length); i++) peer.addWorkingHours(starts[i]!, 16);
+  const rates = timeRounds(rounds, () => {
+    for (let i = 0; i < starts.length; i++) results[i] = peer.addWorkingHours(starts[i]!, 16);
+    return starts.length;
+  });
+  return { name: peer.name, rates, results };
+}
+
+type Agreement = {
+  exact: number;
+  withinMinute: number;
+  classes: Map<string, { count: number; examples: string[] }>;
+};
+
+function compare(ours: Ours, starts: Float64Array, mine: Float64Array, theirs: Float64Array): Agreement {
+  const agreement: Agreement = { exact: 0, withinMinute: 0, classes: new Map() };
+  for (let i = 0; i < starts.length; i++) {
+    const diff = theirs[i]! - mine[i]!;
+    if (diff === 0) agreement.exact++;
+    if (Math.abs(diff) <= 60) agreement.withinMinute++;
+    if (diff === 0) continue;
+    const label = classifyDisagreement(ours, starts[i]!, mine[i]!, theirs[i]!);
+    const entry = agreement.classes.get(label) ?? { count: 0, examples: [] };
+    entry.count++;
+    if (entry.examples.length < 2) entry.examples.push(exampleText(starts[i]!, mine[i]!, theirs[i]!));
+    agreement.classes.set(label, entry);
+  }
+  return agreement;
+}
+
+function local(epoch: number): string {
+  return Temporal.Instant.fromEpochMilliseconds(epoch * 1000)
+    .toZonedDateTimeISO('Europe/Berlin')
+    .toPlainDateTime()
+    .toString()
+    .replace('T', ' ');
+}
+
+function exampleText(start: number, mine: number, theirs: number): string {
+  const weekday = Temporal.Instant.fromEpochMilliseconds(start * 1000).toZonedDateTimeISO(
+    'Europe/Berlin',
+  ).dayOfWeek;
+  const name = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][weekday - 1];
+  return `${name} ${local(start)} → ours ${local(mine)}, peer ${local(theirs)}`;
+}
+
+function renderReport(
+  measured: Measured[],
+  agreements: Map<string, Agreement>,
+  n: number,
+  mix: string,
+): string {
+  const machine = describeMachine();
+  const speedRows = measured.map((m) => {
+    const a = agreements.get(m.name);
+    return [
+      m.name,
+      `**${formatRate(median(m.rates))} ops/s**`,
+      `${formatRate(Math.min(...m.rates))} – ${formatRate(Math.max(...m.rates))}`,
+      String(m.rates.length),
+      a === undefined ? '(reference)' : formatPercent(a.exact, n),
+      a === undefined ? '(reference)' : formatPercent(a.withinMinute, n),
+    ];
+  });
+  const lines = [
+    '# Calendar benchmark results',
+    '',
+    'Generated by `bench/calendar.bench.ts`; see `bench/README.md` for what is measured and how to read this.',
+    '',
+    `- Date: ${new Date().toISOString()}`,
+    `- Command: \`npm run bench\` (= \`TZ=Europe/Berlin node --import tsx bench/calendar.bench.ts\`), args: \`${process.argv.slice(2).join(' ') || '(defaults)'}\``,
+    `- Machine: ${machine.cpu}, ${machine.cores} cores (shared with other work while measured), ${machine.memoryGiB} GiB memory, ${machine.os}`,
+    `- Node ${machine.node}; dayjs ${packageVersion('dayjs')} + dayjs-business-time ${packageVersion('dayjs-business-time')}; moment ${packageVersion('moment')} + moment-business-time ${packageVersion('moment-business-time')}`,
+    `- Calendar: \`${CALENDAR_FILE}\` (Mon–Fri 09:00–18:00 Europe/Berlin, DE national public holidays ${FIRST_YEAR}–${LAST_YEAR})`,
+    `- Operation: add 16 working hours to each of ${n.toLocaleString('en')} starts (seed ${args.seed}), uniform over ${FIRST_YEAR}-01-01 … ${LAST_YEAR - 1}-12-31 UTC, one start in ten snapped to a whole hour`,
+    `- Start mix: ${mix}`,
+    '',
+    '## Speed and agreement',
+    '',
+    markdownTable(
+      ['implementation', 'median', 'min – max', 'rounds', 'identical result', 'within 1 minute'],
+      speedRows,
+    ),
+    '',
+    'ops/s are per core (one Node thread). Agreement is measured against ours on the same starts.',
+    '',
+  ];
+  for (const [name, a] of agreements) lines.push(...renderDisagreements(name, a, n));
+  return `${lines.join('\n')}\n`;
+}
+
+function renderDisagreements(name: string, a: Agreement, n: number): string[] {
+  const rows = [...a.classes.entries()]
+    .sort((x, y) => y[1].count - x[1].count)
+    .map(([label, entry]) => [
+      label,
+      String(entry.count),
+      formatPercent(entry.count, n),
+      entry.examples.join('<br>'),
+    ]);
+  return [
+    `## Disagreements: ${name}`,
+    '',
+    rows.length === 0
+      ? 'None: every result is identical to ours.'
+      : markdownTable(['class', 'starts', 'share', 'examples (Berlin local time)'], rows),
+    '',
+  ];
+}
+
+function main(): void {
+  assertBerlinProcessZone();
+  const cal = loadBenchCalendar();
+  const ours = oursFor(cal);
+  const holidays = holidayDates(cal);
+  const peerCalendar = { open: '09:00:00', close: '18:00:00', holidays };
+  const peers = [createDayjsPeer(peerCalendar), createMomentPeer(peerCalendar)];
+  const fromEpoch = Date.UTC(FIRST_YEAR, 0, 1) / 1000;
+  const toEpoch = Date.UTC(LAST_YEAR, 0, 1) / 1000;
+  const starts = generateStarts({ count: Number(args.starts), seed: Number(args.seed), fromEpoch, toEpoch });
+
+  const mine = measureOurs(ours, starts, Number(args.rounds));
+  log(`${mine.name}: median ${formatRate(median(mine.rates))} ops/s`);
+  const measured = [mine];
+  const agreements = new Map<string, Agreement>();
+  for (const peer of peers) {
+    const theirs = measurePeer(peer, starts, Number(args['peer-rounds']));
+    const a = compare(ours, starts, mine.results, theirs.results);
+    agreements.set(peer.name, a);
+    measured.push(theirs);
+    log(
+      `${peer.name}: median ${formatRate(median(theirs.rates))} ops/s, identical ${formatPercent(a.exact, starts.length)}, within 1 min ${formatPercent(a.withinMinute, starts.length)}`,
+    );
+  }
+  const mix = describeStartMix(ours, starts, new Set(holidays));
+  const report = renderReport(measured, agreements, starts.length, mix);
+  if (args['no-write']) process.stdout.write(report);
+  else {
+    writeFileSync(args.out, report);
+    log(`wrote ${args.out}`);
+  }
+}
+
+function log(text: string): void {
+  process.stderr.write(`${text}\n`);
+}
+
+main();

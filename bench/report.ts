@@ -1,0 +1,70 @@
+// Measurement helpers and the Markdown report of the calendar bench.
+import { readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+
+/** Runs `round` once per round and returns each round's ops/s (ops = what `round` reports it did). */
+export function timeRounds(rounds: number, round: () => number): number[] {
+  const rates: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const started = process.hrtime.bigint();
+    const ops = round();
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    rates.push(ops / seconds);
+  }
+  return rates;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGiB: string;
+  node: string;
+  os: string;
+}
+
+export function describeMachine(): Machine {
+  let cpu = cpus()[0]?.model ?? 'unknown';
+  try {
+    // /proc/cpuinfo names the model even where os.cpus() is vague (virtual machines).
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
+    if (line !== undefined) cpu = line.split(':')[1]?.trim() ?? cpu;
+  } catch {
+    // Not Linux: keep os.cpus()'s answer.
+  }
+  return {
+    cpu,
+    cores: cpus().length,
+    memoryGiB: (totalmem() / 2 ** 30).toFixed(1),
+    node: process.version,
+    os: `${process.platform} ${process.arch}`,
+  };
+}
+
+export function formatRate(opsPerSecond: number): string {
+  if (opsPerSecond >= 1e6) return `${(opsPerSecond / 1e6).toFixed(2)} M`;
+  if (opsPerSecond >= 1e3) return `${(opsPerSecond / 1e3).toFixed(1)} k`;
+  return opsPerSecond.toFixed(0);
+}
+
+export function formatPercent(part: number, whole: number): string {
+  return whole === 0 ? '–' : `${((100 * part) / whole).toFixed(2)} %`;
+}
+
+/** A Markdown table from a header row and body rows. */
+export function markdownTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+export function packageVersion(name: string): string {
+  const path = new URL(`../node_modules/${name}/package.json`, import.meta.url);
+  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+}
