@@ -1,11 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, sql } from 'kysely';
 import { afterAll, afterEach, beforeEach, describe, it } from 'vitest';
-import { type Backend, type DatabaseHandle, openPostgres } from '../../src/server/db/database.ts';
+import {
+  type Backend,
+  type DatabaseHandle,
+  openPostgres,
+  startPglite,
+} from '../../src/server/db/database.ts';
 import type { Database } from '../../src/server/db/database-types.ts';
 import { migrateToLatest } from '../../src/server/db/migrate.ts';
-import { resultParsers } from '../../src/server/db/type-parsers.ts';
 
 /**
  * Runs the same tests on PGlite and, when DATABASE_URL is set, on PostgreSQL. Each test gets its
@@ -98,7 +102,7 @@ export async function openTestDatabase(backend: Backend): Promise<TestDb> {
 let sharedPglite: Promise<PGlite> | undefined;
 
 async function openPgliteSchema(schema: string): Promise<TestDb> {
-  sharedPglite ??= PGlite.create({ parsers: resultParsers });
+  sharedPglite ??= startPglite(undefined);
   const pglite = await sharedPglite;
   await pglite.exec(`create schema ${schema}; set search_path to ${schema}`);
   // Not destroyed per test: Kysely's destroy() would close the shared instance.

@@ -37,16 +37,18 @@ export async function openPglite(options: PgliteOptions): Promise<DatabaseHandle
     lock = acquireDataDirLock(options.dataDir);
   }
   try {
-    const pglite = await PGlite.create({
-      ...(inMemory ? {} : { dataDir: options.dataDir }),
-      parsers: resultParsers,
-    });
+    const pglite = await startPglite(inMemory ? undefined : options.dataDir);
     const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
     return { db, backend: 'pglite', close: closer(db, lock) };
   } catch (error) {
     lock?.release();
     throw error;
   }
+}
+
+/** A PGlite instance with our result parsers (the test harness shares one per test file). */
+export function startPglite(dataDir: string | undefined): Promise<PGlite> {
+  return PGlite.create({ ...(dataDir === undefined ? {} : { dataDir }), parsers: resultParsers });
 }
 
 export type PostgresOptions = {

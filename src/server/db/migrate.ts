@@ -8,15 +8,17 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely/migrati
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 const MIGRATION_FILE = /^(\d{4}_[a-z0-9_]+)\.ts$/;
 
+/**
+ * A migration failed. All pending migrations run in one transaction (PostgreSQL has transactional
+ * DDL), so none of this run's migrations is applied: the database is as it was before the run.
+ */
 export class MigrationFailedError extends Error {
   constructor(
     readonly migrationName: string,
-    readonly applied: readonly string[],
     cause: unknown,
   ) {
-    super(`migration ${migrationName} failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
-      cause,
-    });
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`migration ${migrationName} failed: ${reason} (no migration of this run was applied)`, { cause });
   }
 }
 
@@ -52,15 +54,17 @@ async function migratorFor<DB>(db: Kysely<DB>, folder?: string): Promise<Migrato
   return new Migrator({ db, provider: new FolderMigrationProvider(folder), migrationTableSchema: schema });
 }
 
-/** Applies every pending migration in order, each in its own transaction; idempotent. */
+/**
+ * Applies every pending migration in order, all in one transaction under Kysely's migration lock
+ * (so two servers starting at once do not both migrate); idempotent.
+ */
 export async function migrateToLatest<DB>(db: Kysely<DB>, folder?: string): Promise<MigrateResult> {
   const { error, results = [] } = await (await migratorFor(db, folder)).migrateToLatest();
-  const applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
   if (error !== undefined) {
     const failed = results.find((r) => r.status === 'Error')?.migrationName ?? '(before any migration ran)';
-    throw new MigrationFailedError(failed, applied, error);
+    throw new MigrationFailedError(failed, error);
   }
-  return { applied };
+  return { applied: results.filter((r) => r.status === 'Success').map((r) => r.migrationName) };
 }
 
 /** Every known migration with the time it was applied, or undefined when pending. */
