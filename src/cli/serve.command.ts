@@ -1,3 +1,114 @@
 import type { Command } from 'commander';
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { buildApp } from '../server/app.ts';
+import { type Config, loadConfig } from '../server/config.ts';
+import { DataDirInUseError } from '../server/db/data-dir-lock.ts';
+import { createDatabase, type DatabaseHandle } from '../server/db/database.ts';
+import { migrateToLatest } from '../server/db/migrate.ts';
+import { seedDemo } from '../server/demo/demo.seed.ts';
+import { ensureFirstAdmin } from '../server/demo/first-admin.ts';
+import { CliError, runAction } from './cli-io.ts';
 
-export function registerServeCommand(_program: Command): void {}
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('Start the HTTP server (migrates the database; creates the first admin on a fresh one).')
+    .option('--demo', 'seed demo data (the five preset plans, a demo agent); safe to repeat')
+    .action((options: { demo?: boolean }) => runAction(false, () => serve(options.demo === true)));
+}
+
+async function serve(demo: boolean): Promise<void> {
+  const config = readConfig();
+  const handle = await openDatabase(config);
+  try {
+    await migrateToLatest(handle.db);
+    const now = new Date();
+    const link = await ensureFirstAdmin(handle.db, now);
+    if (demo) await seedDemo(handle.db, now);
+    const app = await buildApp({ config, db: handle.db, logger: pino({ level: config.logLevel }) });
+    const base = await listen(app, config);
+    const publicBase = config.publicUrl?.replace(/\/$/, '') ?? base;
+    printWelcome(publicBase, handle.backend, link && `${publicBase}/v1/auth/one-time/${link.token}`, demo);
+    stopOnSignal(app, handle);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    throw new CliError((error as Error).message, 'INVALID_CONFIG');
+  }
+}
+
+async function openDatabase(config: Config): Promise<DatabaseHandle> {
+  try {
+    return await createDatabase(config);
+  } catch (error) {
+    if (error instanceof DataDirInUseError) {
+      throw new CliError(
+        `the database directory ${error.dataDir} is in use by process ${error.pid} (another "upkeep serve"?). ` +
+          'The embedded database serves one process: stop the other one, or set UPKEEP_DATA_DIR to another directory.',
+        'DATA_DIR_LOCKED',
+      );
+    }
+    throw error;
+  }
+}
+
+async function listen(app: FastifyInstance, config: Config): Promise<string> {
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new CliError(`port ${config.port} on ${config.host} is already in use; set PORT`);
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host}:${port}`;
+}
+
+function printWelcome(base: string, backend: string, loginLink: string | undefined, demo: boolean): void {
+  const lines = [
+    '',
+    `Upkeep is running on ${backend}${demo ? ' with demo data' : ''}:`,
+    `  open      ${base}/`,
+    `  API docs  ${base}/docs`,
+    `  health    ${base}/health`,
+  ];
+  if (loginLink) {
+    lines.push(
+      '',
+      'Sign in as the first admin with this one-time link (single use, valid 24 hours;',
+      'restart to get a new one until the admin sets a password):',
+      `  ${loginLink}`,
+    );
+  }
+  process.stderr.write(`${lines.join('\n')}\n\n`);
+}
+
+/** On SIGINT/SIGTERM: stop accepting requests, finish the ones in flight, then close the database. */
+function stopOnSignal(app: FastifyInstance, handle: DatabaseHandle): void {
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    try {
+      await app.close();
+    } finally {
+      await handle.close();
+    }
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

@@ -11,6 +11,7 @@ import {
   PlanVersionSummarySchema,
 } from '../../schema/plan-api.schema.ts';
 import type { Database } from '../db/database-types.ts';
+import { getPlanVersion, listPlans, type PlanVersion } from '../db/plan-versions.repository.ts';
 import { AppError } from './errors.ts';
 import { errorResponses } from './responses.ts';
 
@@ -34,7 +35,7 @@ export function registerPlanRoutes(app: FastifyInstance, deps: PlanRouteDeps): v
         ...errorResponses('UNAUTHENTICATED', 'FORBIDDEN'),
       },
     },
-    handler: async () => ({ items: (await latestVersions(deps.db)).map(toSummary) }),
+    handler: async () => ({ items: (await listPlans(deps.db)).map((p) => toSummary(p.name, p.latest)) }),
   });
 
   r.get('/v1/plans/:key', {
@@ -49,10 +50,10 @@ export function registerPlanRoutes(app: FastifyInstance, deps: PlanRouteDeps): v
       },
     },
     handler: async (request) => {
-      const row = (await latestVersions(deps.db, request.params.key))[0];
-      if (!row) throw new AppError('NOT_FOUND', `No plan with key ${request.params.key}.`);
-      const document = row.document as Record<string, unknown>;
-      return { ...toSummary(row), document, explain: explainDocument(document) };
+      const version = await getPlanVersion(deps.db, request.params.key);
+      if (!version) throw new AppError('NOT_FOUND', `No plan with key ${request.params.key}.`);
+      const document = version.document as Record<string, unknown>;
+      return { ...toSummary(String(document.name), version), document, explain: explainDocument(document) };
     },
   });
 
@@ -84,42 +85,13 @@ export function registerPlanRoutes(app: FastifyInstance, deps: PlanRouteDeps): v
   });
 }
 
-type VersionRow = {
-  plan_key: string;
-  name: string;
-  version: number;
-  content_hash: string;
-  created_at: Date;
-  document: unknown;
-};
-
-/** The highest version per plan (or of one plan), newest plans last by key order. */
-async function latestVersions(db: Kysely<Database>, key?: string): Promise<VersionRow[]> {
-  let query = db
-    .selectFrom('plan_versions as v')
-    .innerJoin('plans as p', 'p.key', 'v.plan_key')
-    .select(['v.plan_key', 'p.name', 'v.version', 'v.content_hash', 'v.created_at', 'v.document'])
-    .where(({ eb, selectFrom }) =>
-      eb(
-        'v.version',
-        '=',
-        selectFrom('plan_versions as w')
-          .select(({ fn }) => fn.max('w.version').as('max'))
-          .whereRef('w.plan_key', '=', 'v.plan_key'),
-      ),
-    )
-    .orderBy('v.plan_key');
-  if (key !== undefined) query = query.where('v.plan_key', '=', key);
-  return query.execute();
-}
-
-function toSummary(row: VersionRow) {
+function toSummary(name: string, version: PlanVersion) {
   return {
-    key: row.plan_key,
-    name: row.name,
-    version: row.version,
-    contentHash: row.content_hash,
-    createdAt: row.created_at.toISOString(),
+    key: version.planKey,
+    name,
+    version: version.version,
+    contentHash: version.contentHash,
+    createdAt: version.createdAt.toISOString(),
   };
 }
 
