@@ -3,11 +3,19 @@
 // engine's numeric API and with dayjs-business-time and moment-business-time on the same starts.
 // Prints a summary and writes bench/RESULTS.md. Run: npm run bench (see bench/README.md).
 import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Temporal } from 'temporal-polyfill';
 import { parse as parseYaml } from 'yaml';
 import { parseCalendarSpec } from '../src/core/calendar/calendar.schema.ts';
-import { type CompiledCalendar, compileCalendar, resolveHolidays } from '../src/core/calendar/index.ts';
+import {
+  addWorkingTime,
+  type CompiledCalendar,
+  compileCalendar,
+  fromEpochSeconds,
+  resolveHolidays,
+  toEpochSeconds,
+} from '../src/core/calendar/index.ts';
 import { classifyDisagreement, describeStartMix, type Ours, oursFor } from './agreement.ts';
 import { assertBerlinProcessZone, createDayjsPeer, createMomentPeer, type Peer } from './peers.ts';
 import {
@@ -51,6 +59,14 @@ function holidayDates(cal: CompiledCalendar): string[] {
   return resolveHolidays(spec.holidays, FIRST_YEAR, LAST_YEAR, spec.week)
     .filter((h) => h.hours.length === 0)
     .map((h) => h.date);
+}
+
+/** Our own Temporal.Instant API, timed like a peer: what a caller pays for the convenience. */
+function temporalPeer(cal: CompiledCalendar): Peer {
+  return {
+    name: 'upkeep (Temporal API)',
+    addWorkingHours: (t, hours) => toEpochSeconds(addWorkingTime(cal, fromEpochSeconds(t), hours * 3600)),
+  };
 }
 
 type Measured = { name: string; rates: number[]; results: Float64Array };
@@ -123,6 +139,7 @@ function renderReport(
   agreements: Map<string, Agreement>,
   n: number,
   mix: string,
+  loadAtStart: string,
 ): string {
   const machine = describeMachine();
   const speedRows = measured.map((m) => {
@@ -143,7 +160,7 @@ function renderReport(
     '',
     `- Date: ${new Date().toISOString()}`,
     `- Command: \`npm run bench\` (= \`TZ=Europe/Berlin node --import tsx bench/calendar.bench.ts\`), args: \`${process.argv.slice(2).join(' ') || '(defaults)'}\``,
-    `- Machine: ${machine.cpu}, ${machine.cores} cores (shared with other work while measured), ${machine.memoryGiB} GiB memory, ${machine.os}`,
+    `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB memory, ${machine.os}; 1-minute load average ${loadAtStart} at the start and ${machine.load} at the end of the run (the machine is shared: other work running at the same time lowers every row)`,
     `- Node ${machine.node}; dayjs ${packageVersion('dayjs')} + dayjs-business-time ${packageVersion('dayjs-business-time')}; moment ${packageVersion('moment')} + moment-business-time ${packageVersion('moment-business-time')}`,
     `- Calendar: \`${CALENDAR_FILE}\` (Mon–Fri 09:00–18:00 Europe/Berlin, DE national public holidays ${FIRST_YEAR}–${LAST_YEAR})`,
     `- Operation: add 16 working hours to each of ${n.toLocaleString('en')} starts (seed ${args.seed}), uniform over ${FIRST_YEAR}-01-01 … ${LAST_YEAR - 1}-12-31 UTC, one start in ten snapped to a whole hour`,
@@ -159,9 +176,28 @@ function renderReport(
     'ops/s are per core (one Node thread). Agreement is measured against ours on the same starts.',
     '',
   ];
+  lines.push(...SETUP_NOTES);
   for (const [name, a] of agreements) lines.push(...renderDisagreements(name, a, n));
   return `${lines.join('\n')}\n`;
 }
+
+const SETUP_NOTES = [
+  '## How the contenders were set up',
+  '',
+  '- **upkeep**: the calendar file above, compiled once for 2025–2031 (outside the timed loop); each',
+  '  operation is `addWorkingTimeEpoch(cal, start, 57600)` — epoch seconds in and out, no allocation.',
+  '  The Temporal row wraps the same call in `Temporal.Instant` conversions on both sides.',
+  '- **Peers**: Mon–Fri `09:00:00`–`18:00:00`, and as holidays exactly the whole-day dates our engine',
+  '  resolves for the calendar (`resolveHolidays`, DE, type public, national only), so all sides close',
+  '  the same days. Neither peer has a time-zone setting: both read wall-clock fields through the',
+  "  process's local zone, so the bench runs with `TZ=Europe/Berlin` and refuses to start otherwise.",
+  '  Starts go in as epoch milliseconds (`dayjs(ms)`, `moment(ms)`), results come out with `valueOf()`.',
+  '- moment-business-time matches every date against each holiday with `minimatch` (holidays may be',
+  '  globs), which is most of its time here; dayjs-business-time checks `Array.includes` on date strings.',
+  '- One timed round = one pass over all starts (ours: ten passes, so a round lasts long enough to time).',
+  '  The first peer round also supplies the results compared for agreement.',
+  '',
+];
 
 function renderDisagreements(name: string, a: Agreement, n: number): string[] {
   const rows = [...a.classes.entries()]
@@ -184,11 +220,12 @@ function renderDisagreements(name: string, a: Agreement, n: number): string[] {
 
 function main(): void {
   assertBerlinProcessZone();
+  const loadAtStart = loadavg()[0]!.toFixed(2);
   const cal = loadBenchCalendar();
   const ours = oursFor(cal);
   const holidays = holidayDates(cal);
   const peerCalendar = { open: '09:00:00', close: '18:00:00', holidays };
-  const peers = [createDayjsPeer(peerCalendar), createMomentPeer(peerCalendar)];
+  const peers = [temporalPeer(cal), createDayjsPeer(peerCalendar), createMomentPeer(peerCalendar)];
   const fromEpoch = Date.UTC(FIRST_YEAR, 0, 1) / 1000;
   const toEpoch = Date.UTC(LAST_YEAR, 0, 1) / 1000;
   const starts = generateStarts({ count: Number(args.starts), seed: Number(args.seed), fromEpoch, toEpoch });
@@ -207,7 +244,7 @@ function main(): void {
     );
   }
   const mix = describeStartMix(ours, starts, new Set(holidays));
-  const report = renderReport(measured, agreements, starts.length, mix);
+  const report = renderReport(measured, agreements, starts.length, mix, loadAtStart);
   if (args['no-write']) process.stdout.write(report);
   else {
     writeFileSync(args.out, report);

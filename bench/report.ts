@@ -1,6 +1,6 @@
 // Measurement helpers and the Markdown report of the calendar bench.
 import { readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 /** Runs `round` once per round and returns each round's ops/s (ops = what `round` reports it did). */
 export function timeRounds(rounds: number, round: () => number): number[] {
@@ -26,6 +26,8 @@ export interface Machine {
   memoryGiB: string;
   node: string;
   os: string;
+  /** 1-minute load average when the report was written: other work on the machine skews the numbers. */
+  load: string;
 }
 
 export function describeMachine(): Machine {
@@ -45,6 +47,7 @@ export function describeMachine(): Machine {
     memoryGiB: (totalmem() / 2 ** 30).toFixed(1),
     node: process.version,
     os: `${process.platform} ${process.arch}`,
+    load: loadavg()[0]!.toFixed(2),
   };
 }
 
