@@ -1,6 +1,14 @@
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
+import { buildApp } from '../../src/server/app.ts';
+import { openPostgres } from '../../src/server/db/database.ts';
+import { ERROR_CODES, ERROR_STATUS } from '../../src/server/http/errors.ts';
 import { describeDb } from '../support/db-harness.ts';
-import { makeApp } from './app-helpers.ts';
+import { makeApp, signIn, testConfig } from './app-helpers.ts';
+
+const ERROR_SHAPE = {
+  error: { code: expect.any(String), message: expect.any(String), requestId: expect.any(String) },
+};
 
 describeDb('server shell', (getDb) => {
   it('GET /health answers ok after select 1', async () => {
@@ -10,4 +18,135 @@ describeDb('server shell', (getDb) => {
     expect(res.json()).toEqual({ status: 'ok', database: 'ok' });
     await app.close();
   });
+
+  it('keeps a valid incoming x-request-id and echoes it in the response and error body', async () => {
+    const app = await makeApp(getDb().db);
+    const ok = await app.inject({
+      method: 'GET',
+      url: '/health',
+      headers: { 'x-request-id': 'trace-42.a:b' },
+    });
+    expect(ok.headers['x-request-id']).toBe('trace-42.a:b');
+    const missing = await app.inject({ method: 'GET', url: '/nope', headers: { 'x-request-id': 'abc-1' } });
+    expect(missing.json().error.requestId).toBe('abc-1');
+    await app.close();
+  });
+
+  it('replaces an invalid x-request-id (spaces, newlines, too long) with a generated one', async () => {
+    const app = await makeApp(getDb().db);
+    for (const bad of ['has space', 'x'.repeat(129), 'a\tb']) {
+      const res = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': bad } });
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    const a = await app.inject({ method: 'GET', url: '/health' });
+    const b = await app.inject({ method: 'GET', url: '/health' });
+    expect(a.headers['x-request-id']).not.toBe(b.headers['x-request-id']);
+    await app.close();
+  });
+
+  it('unknown route → 404 NOT_FOUND in the one error body', async () => {
+    const app = await makeApp(getDb().db);
+    const res = await app.inject({ method: 'GET', url: '/v1/does-not-exist?x=1' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({
+      error: { code: 'NOT_FOUND', message: 'No route for GET /v1/does-not-exist' },
+    });
+    await app.close();
+  });
+
+  it('malformed JSON → 400 MALFORMED_REQUEST; too-large body → 413 PAYLOAD_TOO_LARGE', async () => {
+    const app = await makeApp(getDb().db);
+    const post = (payload: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        headers: { 'content-type': 'application/json' },
+        payload,
+      });
+    const malformed = await post('{"email": ');
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json()).toMatchObject({ error: { code: 'MALFORMED_REQUEST' } });
+    const large = await post(JSON.stringify({ email: 'a@b.co', password: 'x'.repeat(1024 * 1024 + 10) }));
+    expect(large.statusCode).toBe(413);
+    expect(large.json()).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
+    await app.close();
+  });
+
+  it('a zod validation failure → 400 VALIDATION_FAILED naming each field path and rule', async () => {
+    const app = await makeApp(getDb().db);
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      payload: { email: 'not-an-email' },
+    });
+    expect(res.statusCode).toBe(400);
+    const body = res.json();
+    expect(body).toMatchObject(ERROR_SHAPE);
+    expect(body.error.code).toBe('VALIDATION_FAILED');
+    expect(body.error.details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'body.email', rule: 'invalid_format' }),
+        expect.objectContaining({ path: 'body.password', rule: 'invalid_type' }),
+      ]),
+    );
+    await app.close();
+  });
+
+  it('an unexpected fault → 500 INTERNAL with no stack trace or internals in the body', async () => {
+    const { db } = getDb();
+    const who = await signIn(db, 'admin');
+    await sql`drop table sessions cascade`.execute(db);
+    const app = await makeApp(db);
+    const res = await app.inject({ method: 'GET', url: '/v1/auth/me', headers: { cookie: who.cookie } });
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toMatchObject({ error: { code: 'INTERNAL' } });
+    expect(res.body).not.toMatch(/sessions|at .*\.ts|stack|relation/i);
+    expect(res.json().error.requestId).toBe(res.headers['x-request-id']);
+    await app.close();
+  });
+
+  it('GET / answers a small HTML page linking to /docs', async () => {
+    const app = await makeApp(getDb().db);
+    const res = await app.inject({ method: 'GET', url: '/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.body).toContain('href="/docs"');
+    await app.close();
+  });
+
+  it('GET /metrics answers Prometheus text with process metrics and the request histogram by route', async () => {
+    const app = await makeApp(getDb().db);
+    await app.inject({ method: 'GET', url: '/health' });
+    await app.inject({ method: 'GET', url: '/nope/123' });
+    const res = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.body).toContain('upkeep_process_cpu_user_seconds_total');
+    expect(res.body).toMatch(
+      /upkeep_http_request_duration_seconds_count\{method="GET",route="\/health",status="200"\} 1/,
+    );
+    expect(res.body).toMatch(/route="unmatched",status="404"/);
+    expect(res.body).not.toContain('/nope/123');
+    await app.close();
+  });
+});
+
+it('GET /health → 503 DATABASE_UNAVAILABLE when the database does not answer', async () => {
+  // A real PostgreSQL client pointed at a port nothing listens on: the database is down.
+  const handle = await openPostgres({ connectionString: 'postgres://upkeep@127.0.0.1:1/upkeep' });
+  const app = await buildApp({ config: testConfig, db: handle.db });
+  const res = await app.inject({ method: 'GET', url: '/health' });
+  expect(res.statusCode).toBe(503);
+  expect(res.json()).toMatchObject({ error: { code: 'DATABASE_UNAVAILABLE' } });
+  await app.close();
+  await handle.close();
+});
+
+it('every error code has a 4xx/5xx status and is documented in docs/api.md', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const doc = await readFile(new URL('../../docs/api.md', import.meta.url), 'utf8');
+  for (const code of ERROR_CODES) {
+    expect(ERROR_STATUS[code]).toBeGreaterThanOrEqual(400);
+    expect(doc, `docs/api.md documents ${code}`).toContain(`\`${code}\``);
+  }
 });

@@ -3,9 +3,15 @@ import type { Account, Role } from '../../schema/auth.schema.ts';
 import type { Database } from '../db/database-types.ts';
 import { newId } from '../db/ids.ts';
 import type { AccountsTable } from './auth.tables.ts';
-import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './secrets.ts';
+import { DUMMY_PASSWORD_HASH, hashPassword, type ScryptCost, verifyPassword } from './secrets.ts';
 
-export type NewAccount = { email: string; name: string; role: Role; password?: string };
+export type NewAccount = {
+  email: string;
+  name: string;
+  role: Role;
+  password?: string;
+  passwordCost?: ScryptCost;
+};
 
 export function toAccount(row: Pick<Selectable<AccountsTable>, 'id' | 'email' | 'name' | 'role'>): Account {
   return { id: row.id, email: row.email, name: row.name, role: row.role };
@@ -22,7 +28,8 @@ export async function createAccount(db: Kysely<Database>, input: NewAccount, now
     email: normalizeEmail(input.email),
     name: input.name,
     role: input.role,
-    password_hash: input.password === undefined ? null : await hashPassword(input.password),
+    password_hash:
+      input.password === undefined ? null : await hashPassword(input.password, input.passwordCost),
     created_at: now,
   };
   await db.insertInto('accounts').values(row).execute();

@@ -28,8 +28,11 @@ export function randomAlphanumeric(length: number): string {
   return out;
 }
 
+export type ScryptCost = { N: number; r: number; p: number };
+
 /** scrypt parameters (OWASP: N=2^17, r=8, p=1); stored with each hash so they can be raised later. */
-const SCRYPT = { N: 2 ** 17, r: 8, p: 1, keyLength: 32 };
+export const SCRYPT_COST: ScryptCost = { N: 2 ** 17, r: 8, p: 1 };
+const KEY_LENGTH = 32;
 const SCRYPT_MAXMEM = 256 * 1024 * 1024;
 
 function deriveKey(password: string, salt: Buffer, N: number, r: number, p: number, len: number) {
@@ -40,13 +43,14 @@ function deriveKey(password: string, salt: Buffer, N: number, r: number, p: numb
   });
 }
 
-/** Hashes a password as `scrypt$N$r$p$salt$hash` (base64url), self-describing so old hashes still verify. */
-export async function hashPassword(password: string): Promise<string> {
+/**
+ * Hashes a password as `scrypt$N$r$p$salt$hash` (base64url), self-describing so old hashes still verify.
+ * Tests pass a lower cost: verification always uses the cost stored in the hash.
+ */
+export async function hashPassword(password: string, cost: ScryptCost = SCRYPT_COST): Promise<string> {
   const salt = randomBytes(16);
-  const key = await deriveKey(password, salt, SCRYPT.N, SCRYPT.r, SCRYPT.p, SCRYPT.keyLength);
-  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join(
-    '$',
-  );
+  const key = await deriveKey(password, salt, cost.N, cost.r, cost.p, KEY_LENGTH);
+  return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
 /** True when the password matches the stored hash; compares in constant time; false for malformed hashes. */
@@ -59,4 +63,4 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /** A hash no password matches, so unknown accounts cost the same time as wrong passwords. */
-export const DUMMY_PASSWORD_HASH = `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$AAAAAAAAAAAAAAAAAAAAAA$${'A'.repeat(43)}`;
+export const DUMMY_PASSWORD_HASH = `scrypt$${SCRYPT_COST.N}$${SCRYPT_COST.r}$${SCRYPT_COST.p}$AAAAAAAAAAAAAAAAAAAAAA$${'A'.repeat(43)}`;
