@@ -48,12 +48,13 @@ export function isWorkingDay(cal: CompiledCalendar, epochDay: number): boolean {
   return cal.hoursOn(epochDay).length > 0;
 }
 
-// A start outside working hours first moves to the next opening (as business_time does), then the local
-// date steps over n working days; the wall time is kept. A wall time that does not exist on the target
-// date resolves forward ('compatible'); a repeated one takes its first occurrence.
+// A start outside working hours first moves to the next opening (as business_time does; so 0 days from a
+// Saturday is Monday's opening), then the local date steps over n working days keeping the wall time. A
+// wall time that does not exist on the target date resolves forward ('compatible'); a repeated one takes
+// its first occurrence.
 function addSameLocalTime(cal: CompiledCalendar, t: number, n: number): number {
-  if (n === 0) return t;
   const start = isWorkingInstantEpoch(cal, t) ? t : nextWorkingInstantEpoch(cal, t);
+  if (n === 0) return start;
   const local = fromEpochSeconds(start).toZonedDateTimeISO(cal.timeZone);
   let day = daysFromCivil(local.year, local.month, local.day);
   for (let counted = 0; counted < n; ) {
