@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { keyedItemSchema, positiveInt } from './plan-common.schema.ts';
-import { parseSlaWithin } from './sla-within.ts';
+import { parseSlaWithin, SLA_WITHIN_MESSAGE, SLA_WITHIN_PATTERN } from './sla-within.ts';
 
 /** How long a target allows: a duration (8h, 30m, PT8H) or N working days (2wd, R2.4). */
 export const slaWithinSchema = z
-  .string({ message: 'expected a duration like 8h or PT8H, or working days like 2wd' })
+  .string({ message: SLA_WITHIN_MESSAGE })
+  .regex(new RegExp(SLA_WITHIN_PATTERN), { message: SLA_WITHIN_MESSAGE })
   .superRefine((text, ctx) => {
+    // The pattern already reported malformed text; this adds what a pattern cannot say (zero).
+    if (!new RegExp(SLA_WITHIN_PATTERN).test(text)) return;
     const parsed = parseSlaWithin(text);
     if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
   })

@@ -1,12 +1,16 @@
-import { parseDuration } from '../calendar/duration.ts';
+import { DURATION_PATTERN, parseDuration } from '../calendar/duration.ts';
 
 /** A parsed SLA allowance: plain seconds, or N working days (R2.4: N × the calendar's working-day length). */
 export type SlaWithin = { kind: 'duration'; seconds: number } | { kind: 'working-days'; days: number };
 
 export type SlaWithinResult = ({ ok: true } & SlaWithin) | { ok: false; message: string };
 
-const EXPECTED = 'expected a duration like 8h or PT8H, or working days like 2wd';
-const WORKING_DAYS = /^(\d+)\s*wd$/i;
+const EXPECTED = 'expected a positive duration like 8h or PT8H, or working days like 2wd';
+const WORKING_DAYS = /^(\d+)\s*wd$/;
+
+/** The JSON Schema pattern of `within`: working days (2wd) or a duration (see DURATION_PATTERN). */
+export const SLA_WITHIN_PATTERN = `^(\\d+\\s*wd|${DURATION_PATTERN.slice(1, -1)})$`;
+export const SLA_WITHIN_MESSAGE = EXPECTED;
 
 /**
  * Parses a target's `within`: `Nwd` is N working days, anything else a duration (parseDuration, where
@@ -23,6 +27,6 @@ export function parseSlaWithin(text: string): SlaWithinResult {
       : { ok: false, message: `${EXPECTED}; got 0 days` };
   }
   const parsed = parseDuration(trimmed);
-  if (!parsed.ok) return { ok: false, message: `${EXPECTED}, got "${text}"` };
+  if (!parsed.ok) return { ok: false, message: parsed.message };
   return { ok: true, kind: 'duration', seconds: parsed.seconds };
 }
