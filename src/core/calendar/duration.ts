@@ -99,11 +99,15 @@ export function formatDuration(seconds: number): string {
 }
 
 function durationTextSchema(options: DurationOptions) {
+  // The pattern documents the format in JSON Schema; the message comes from the parser, which names the rule.
+  const describeProblem = (input: unknown) => {
+    if (typeof input !== 'string') return 'expected a duration text such as 16h or PT16H';
+    const result = parseDuration(input, options);
+    return result.ok ? 'expected a duration such as 16h or PT16H' : result.message;
+  };
   return z
-    .string()
-    .regex(new RegExp(DURATION_PATTERN), {
-      message: 'expected a duration: ISO 8601 (PT16H, P2D) or a short form (16h, 90m, 1h30m, 45s)',
-    })
+    .string({ error: (issue) => describeProblem(issue.input) })
+    .regex(new RegExp(DURATION_PATTERN), { abort: true, error: (issue) => describeProblem(issue.input) })
     .superRefine((text, ctx) => {
       const result = parseDuration(text, options);
       if (!result.ok) ctx.addIssue({ code: 'custom', message: result.message });
