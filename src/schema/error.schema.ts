@@ -1,5 +1,24 @@
 import { z } from 'zod';
 
+/** Every error code the API answers; docs/api.md says when each happens and how to recover. */
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'MALFORMED_REQUEST',
+  'UNAUTHENTICATED',
+  'INVALID_CREDENTIALS',
+  'TOKEN_INVALID',
+  'FORBIDDEN',
+  'CSRF_FAILED',
+  'NOT_FOUND',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'PLAN_INVALID',
+  'INTERNAL',
+  'DATABASE_UNAVAILABLE',
+] as const;
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
 /** One entry of `details` for a validation failure: the field path and the rule it broke. */
 export const FieldIssueSchema = z.object({
   path: z.string().describe('Location of the bad field, e.g. `body.scopes.0` or `body.email`.'),
@@ -11,7 +30,7 @@ export const FieldIssueSchema = z.object({
 export const ErrorBodySchema = z
   .object({
     error: z.object({
-      code: z.string().describe('Stable machine-readable code; see docs/api.md for each one.'),
+      code: ErrorCodeSchema.describe('Stable machine-readable code; see docs/api.md for each one.'),
       message: z.string().describe('Human-readable explanation; may change between versions.'),
       requestId: z.string().describe('The request id, also in the `x-request-id` response header.'),
       details: z.unknown().optional().describe('Extra data for some codes, e.g. field issues.'),

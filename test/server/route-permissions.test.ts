@@ -10,7 +10,7 @@ function concrete(url: string): string {
 }
 
 function request(route: RouteEntry): InjectOptions {
-  return { method: route.method as InjectOptions['method'], url: concrete(route.url) };
+  return { method: route.method as NonNullable<InjectOptions['method']>, url: concrete(route.url) };
 }
 
 describeDb('route permissions (the whole route table)', (getDb) => {

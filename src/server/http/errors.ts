@@ -1,6 +1,10 @@
+import type { ErrorCode } from '../../schema/error.schema.ts';
+
+export { ERROR_CODES, type ErrorCode } from '../../schema/error.schema.ts';
+
 /**
- * Every error code the HTTP API can answer, with its status. The `satisfies` makes the map exhaustive:
- * adding a code without a status (or a status without documenting it in docs/api.md) is a visible change.
+ * Every error code's HTTP status. `satisfies Record<ErrorCode, number>` makes the map exhaustive:
+ * a code without a status, or a status for an unknown code, does not compile.
  */
 export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
@@ -16,11 +20,7 @@ export const ERROR_STATUS = {
   PLAN_INVALID: 422,
   INTERNAL: 500,
   DATABASE_UNAVAILABLE: 503,
-} as const satisfies Record<string, number>;
-
-export type ErrorCode = keyof typeof ERROR_STATUS;
-
-export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
+} as const satisfies Record<ErrorCode, number>;
 
 /** The one application error: a stable code (its HTTP status follows from ERROR_STATUS), a message, optional details. */
 export class AppError extends Error {
