@@ -84,8 +84,8 @@ function renewal(plan: Plan): string[] {
   }[r.timing];
   const size =
     r.maxTermsPerRenewal > 1
-      ? `Each renewal is for ${formatTerm(r.term)} or more, up to ${r.maxTermsPerRenewal} terms at once.`
-      : `Each renewal is for ${formatTerm(r.term)}.`;
+      ? `Each renewal is for ${formatTerm(r.term)} or more, up to ${r.maxTermsPerRenewal} terms at once (R0.4).`
+      : `Each renewal is for ${formatTerm(r.term)} (R0.4).`;
   return [timing, size, 'There is no deadline to renew: renewal is possible at any time (R0.4).'];
 }
 
@@ -169,8 +169,8 @@ function channels(plan: Plan): string[] {
       'Email to the support address gets an automatic answer pointing to the portal and creates no ticket (R2.1).',
     );
   }
-  out.push(c.chat ? 'Chat support is offered (R2.1).' : 'There is no chat support.');
-  if (!c.phone.enabled) out.push('There is no phone support.');
+  out.push(c.chat ? 'Chat support is offered (R2.1).' : 'There is no chat support (R2.1).');
+  if (!c.phone.enabled) out.push('There is no phone support (R2.1).');
   else if (c.phone.incidentsPerContractYear !== undefined) {
     out.push(
       `Phone support is limited to ${c.phone.incidentsPerContractYear} incidents per contract year (R2.1).`,
@@ -222,7 +222,7 @@ function categories(plan: Plan): string[] {
       : flat.category.name;
     const top = flat.category.topPriority ? '; goes ahead of the queue at top priority (R2.6)' : '';
     out.push(
-      `${head}: ${targets.length > 0 ? `${targets.join('; ')} (R2.4)` : 'no stated time limit'}${top}.`,
+      `${head}: ${targets.length > 0 ? `${targets.join('; ')} (R2.4)` : 'no stated time limit (R2.3)'}${top}.`,
     );
   }
   return out;
