@@ -19,6 +19,9 @@ export const MAX_YEAR = 9999;
 /**
  * A calendar compiled into sorted, merged UTC working intervals [starts[i], ends[i]) in epoch seconds,
  * with running totals: cum[i] = working seconds from `lo` to starts[i], cumEnd[i] = cum[i] + length.
+ * Index `count` of each array is a sentinel (starts/ends/cumEnd = +∞, cum = total) so scans need no
+ * bounds checks. Two indexes replace binary searches: dayFirst[d] is the first interval ending after
+ * lo + d days, cumFirst[k] the first interval whose cumEnd reaches k × bucket seconds of working time.
  * The arrays cover [lo, hi) and are replaced (never mutated) when a query leaves that range.
  */
 export type CompiledCalendar = {
@@ -34,6 +37,9 @@ export type CompiledCalendar = {
   ends: Float64Array;
   cum: Float64Array;
   cumEnd: Float64Array;
+  dayFirst: Int32Array;
+  cumFirst: Int32Array;
+  bucket: number;
   /** Effective working hours of a local date (epoch day): exception, else holiday, else weekly hours. */
   readonly hoursOn: (epochDay: number) => readonly DayInterval[];
 };
@@ -62,6 +68,9 @@ export function compileCalendar(spec: CalendarSpec, options: CompileOptions = {}
     ends: new Float64Array(0),
     cum: new Float64Array(0),
     cumEnd: new Float64Array(0),
+    dayFirst: new Int32Array(0),
+    cumFirst: new Int32Array(0),
+    bucket: 1,
     hoursOn: dayHoursLookup(spec),
   };
   if (options.fromYear !== undefined || options.toYear !== undefined) {
@@ -133,10 +142,10 @@ export function rebuild(cal: CompiledCalendar, fromYear: number, toYear: number)
   const hi = yearStart(toYear + 1);
   const pieces = subtractClosures(mergePieces(localPiecesToUtc(cal, lo, hi)), closuresOf(cal.spec));
   const count = pieces.length / 2;
-  const starts = new Float64Array(count);
-  const ends = new Float64Array(count);
-  const cum = new Float64Array(count);
-  const cumEnd = new Float64Array(count);
+  const starts = new Float64Array(count + 1);
+  const ends = new Float64Array(count + 1);
+  const cum = new Float64Array(count + 1);
+  const cumEnd = new Float64Array(count + 1);
   let total = 0;
   for (let i = 0; i < count; i++) {
     const start = Math.max(lo, pieces[2 * i]!);
@@ -147,7 +156,33 @@ export function rebuild(cal: CompiledCalendar, fromYear: number, toYear: number)
     total += end - start;
     cumEnd[i] = total;
   }
-  Object.assign(cal, { lo, hi, count, total, starts, ends, cum, cumEnd });
+  starts[count] = Number.POSITIVE_INFINITY;
+  ends[count] = Number.POSITIVE_INFINITY;
+  cum[count] = total;
+  cumEnd[count] = Number.POSITIVE_INFINITY;
+  const bucket = Math.min(DAY, Math.max(60, Math.floor(total / Math.max(1, count) / 2)));
+  const dayFirst = firstIndexes(ends, count, Math.round((hi - lo) / DAY), DAY, lo, (a, b) => a <= b);
+  const cumFirst = firstIndexes(cumEnd, count, Math.floor(total / bucket) + 1, bucket, 0, (a, b) => a < b);
+  Object.assign(cal, { lo, hi, count, total, starts, ends, cum, cumEnd, dayFirst, cumFirst, bucket });
+}
+
+// index[k] = first i < count with !before(values[i], origin + k × step), or count; k = 0..size.
+function firstIndexes(
+  values: Float64Array,
+  count: number,
+  size: number,
+  step: number,
+  origin: number,
+  before: (value: number, bound: number) => boolean,
+): Int32Array {
+  const index = new Int32Array(size + 1);
+  let i = 0;
+  for (let k = 0; k <= size; k++) {
+    const bound = origin + k * step;
+    while (i < count && before(values[i]!, bound)) i++;
+    index[k] = i;
+  }
+  return index;
 }
 
 // Every local interval of every date near [lo, hi), mapped to UTC through the zone's offset segments.

@@ -1,43 +1,43 @@
 import { Temporal } from 'temporal-polyfill';
 import { type CompiledCalendar, extendToCover } from './calendar.compile.ts';
 
-// The numeric API works in epoch seconds (fractions allowed) and allocates nothing per call: two binary
-// searches over the compiled typed arrays. W(t) below is the working time from `cal.lo` to t.
+// The numeric API works in epoch seconds (fractions allowed) and allocates nothing per call: two index
+// lookups over the compiled typed arrays, each followed by a short forward scan (see CompiledCalendar).
+// W(t) below is the working time from `cal.lo` to t.
 
-/** First index i with arr[i] > x, or n. */
-function upperBound(arr: Float64Array, n: number, x: number): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (arr[mid]! > x) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
+const DAY = 86_400;
 
-/** First index i with arr[i] >= x, or n. */
-function lowerBound(arr: Float64Array, n: number, x: number): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (arr[mid]! >= x) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
+/** First interval index i with ends[i] > t (count when none); t must lie in [cal.lo, cal.hi]. */
+function intervalAfter(cal: CompiledCalendar, t: number): number {
+  const ends = cal.ends;
+  let i = cal.dayFirst[((t - cal.lo) / DAY) | 0]!;
+  while (ends[i]! <= t) i++;
+  return i;
 }
 
 /** Working seconds in [cal.lo, t); t must lie in [cal.lo, cal.hi]. */
 function workedBefore(cal: CompiledCalendar, t: number): number {
-  const i = upperBound(cal.ends, cal.count, t);
-  if (i === cal.count) return cal.total;
+  const i = intervalAfter(cal, t);
   const start = cal.starts[i]!;
   return t > start ? cal.cum[i]! + (t - start) : cal.cum[i]!;
 }
 
+/** First interval j with cumEnd[j] >= target (strict: > target); 0 <= target <= cal.total. */
+function intervalReaching(cal: CompiledCalendar, target: number, strict: boolean): number {
+  const cumEnd = cal.cumEnd;
+  let j = cal.cumFirst[(target / cal.bucket) | 0]!;
+  if (strict) while (cumEnd[j]! <= target) j++;
+  else while (cumEnd[j]! < target) j++;
+  return j;
+}
+
 function covers(cal: CompiledCalendar, t: number): boolean {
   return t >= cal.lo && t < cal.hi;
+}
+
+function checkSeconds(seconds: number): void {
+  if (!Number.isFinite(seconds))
+    throw new RangeError(`working time must be a finite number of seconds, got ${seconds}`);
 }
 
 /**
@@ -46,12 +46,14 @@ function covers(cal: CompiledCalendar, t: number): boolean {
  * @example addWorkingTimeEpoch(cal, Date.parse('2026-03-02T08:00:00Z') / 1000, 16 * 3600)
  */
 export function addWorkingTimeEpoch(cal: CompiledCalendar, t: number, seconds: number): number {
-  if (seconds === 0) return t;
-  if (seconds < 0) return subtractWorkingTimeEpoch(cal, t, -seconds);
+  if (!(seconds > 0)) {
+    checkSeconds(seconds);
+    return seconds === 0 ? t : subtractWorkingTimeEpoch(cal, t, -seconds);
+  }
   if (!covers(cal, t)) extendToCover(cal, t, t);
   const target = workedBefore(cal, t) + seconds;
   if (target > cal.total) return addBeyondRange(cal, t, seconds);
-  const j = lowerBound(cal.cumEnd, cal.count, target);
+  const j = intervalReaching(cal, target, false);
   return cal.starts[j]! + (target - cal.cum[j]!);
 }
 
@@ -70,12 +72,14 @@ function addBeyondRange(cal: CompiledCalendar, t: number, seconds: number): numb
  * @example subtractWorkingTimeEpoch(cal, tuesday0930, 1800) // tuesday 09:00
  */
 export function subtractWorkingTimeEpoch(cal: CompiledCalendar, t: number, seconds: number): number {
-  if (seconds === 0) return t;
-  if (seconds < 0) return addWorkingTimeEpoch(cal, t, -seconds);
+  if (!(seconds > 0)) {
+    checkSeconds(seconds);
+    return seconds === 0 ? t : addWorkingTimeEpoch(cal, t, -seconds);
+  }
   if (!(t >= cal.lo && t <= cal.hi)) extendToCover(cal, t, t);
   const target = workedBefore(cal, t) - seconds;
   if (target < 0) return subtractBeyondRange(cal, t, seconds);
-  const j = upperBound(cal.cumEnd, cal.count, target);
+  const j = intervalReaching(cal, target, true);
   return cal.starts[j]! + (target - cal.cum[j]!);
 }
 
@@ -100,14 +104,13 @@ export function workingTimeBetweenEpoch(cal: CompiledCalendar, a: number, b: num
 /** Whether t is working time (intervals are half-open: the opening instant works, the closing does not). */
 export function isWorkingInstantEpoch(cal: CompiledCalendar, t: number): boolean {
   if (!covers(cal, t)) extendToCover(cal, t, t);
-  const i = upperBound(cal.ends, cal.count, t);
-  return i < cal.count && cal.starts[i]! <= t;
+  return cal.starts[intervalAfter(cal, t)]! <= t;
 }
 
 /** t itself when it is working, else the next opening: where a late-start clock begins counting. */
 export function nextWorkingInstantEpoch(cal: CompiledCalendar, t: number): number {
   if (!covers(cal, t)) extendToCover(cal, t, t);
-  const i = upperBound(cal.ends, cal.count, t);
+  const i = intervalAfter(cal, t);
   if (i === cal.count) {
     extendToCover(cal, t, cal.hi + 31_556_952);
     return nextWorkingInstantEpoch(cal, t);
@@ -118,7 +121,7 @@ export function nextWorkingInstantEpoch(cal: CompiledCalendar, t: number): numbe
 /** The end of the working stretch containing t (t itself when t is not working). */
 export function workingStretchEndEpoch(cal: CompiledCalendar, t: number): number {
   if (!covers(cal, t)) extendToCover(cal, t, t);
-  const i = upperBound(cal.ends, cal.count, t);
+  const i = intervalAfter(cal, t);
   if (i === cal.count || cal.starts[i]! > t) return t;
   const end = cal.ends[i]!;
   // A stretch cut at the compiled range's end may continue into the next year.
@@ -129,7 +132,7 @@ export function workingStretchEndEpoch(cal: CompiledCalendar, t: number): number
 export function workingIntervalsEpoch(cal: CompiledCalendar, a: number, b: number): Array<[number, number]> {
   if (!(a >= cal.lo && b <= cal.hi)) extendToCover(cal, a, b);
   const out: Array<[number, number]> = [];
-  for (let i = upperBound(cal.ends, cal.count, a); i < cal.count && cal.starts[i]! < b; i++) {
+  for (let i = intervalAfter(cal, a); i < cal.count && cal.starts[i]! < b; i++) {
     out.push([Math.max(a, cal.starts[i]!), Math.min(b, cal.ends[i]!)]);
   }
   return out;
