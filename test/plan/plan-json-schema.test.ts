@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { planJsonSchema, planJsonSchemaText } from '../../src/core/plan/plan.json-schema.ts';
@@ -11,8 +12,9 @@ describe('docs/plan.schema.json', () => {
     expect(committed).toBe(planJsonSchemaText());
   });
 
-  // ajv comes with fastify; it checks that the published schema accepts what the zod schema accepts.
+  // ajv and ajv-formats come with fastify; it checks that the published schema accepts what the zod schema accepts.
   const ajv = new Ajv2020.default({ strict: false, allErrors: true });
+  addFormats.default(ajv);
   const validate = ajv.compile(planJsonSchema());
 
   it.each(PRESET_NAMES)('accepts the %s preset', (name) => {
