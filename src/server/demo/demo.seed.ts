@@ -1,15 +1,12 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
-import { parsePlanDocument } from '../../core/plan/plan.parse.ts';
+import type { Plan } from '../../core/plan/plan.schema.ts';
 import { planContentHash } from '../../core/plan/plan.version.ts';
 import { createAccount, findAccountByEmail } from '../auth/accounts.service.ts';
 import type { Database } from '../db/database-types.ts';
 import { savePlanVersion } from '../db/plan-versions.repository.ts';
+import { listPresets } from '../plan/plan-files.ts';
 
 export const DEMO_AGENT_EMAIL = 'agent@demo.upkeep.localhost';
-const PLANS_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../plans');
 
 export type DemoSeedResult = { plansCreated: string[]; agentCreated: boolean };
 
@@ -36,15 +33,13 @@ export async function seedDemo(db: Kysely<Database>, now: Date): Promise<DemoSee
   return { plansCreated, agentCreated };
 }
 
-// TODO(integration): use listPresets()/loadPlanFile() from src/server/plan/plan-files.ts once it lands.
-async function loadPresets() {
-  const files = (await readdir(PLANS_DIR)).filter((f) => f.endsWith('.yaml')).sort();
-  const plans = [];
-  for (const file of files) {
-    const result = parsePlanDocument(await readFile(join(PLANS_DIR, file), 'utf8'));
-    if (!result.ok)
-      throw new Error(`preset ${file} is invalid: ${result.errors[0]?.path} ${result.errors[0]?.message}`);
-    plans.push(result.plan);
-  }
-  return plans;
+async function loadPresets(): Promise<Plan[]> {
+  return (await listPresets()).map(({ name, result }) => {
+    if (result.ok) return result.plan;
+    const reason =
+      result.code === 'INVALID_PLAN'
+        ? `${result.errors[0]?.path}: ${result.errors[0]?.message}`
+        : result.message;
+    throw new Error(`preset ${name} cannot be seeded: ${reason}`);
+  });
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { explainPlan, formatExplanation } from '../../core/plan/plan.explain.ts';
 import { parsePlanDocument, validatePlan } from '../../core/plan/plan.parse.ts';
 import { planContentHash } from '../../core/plan/plan.version.ts';
 import {
@@ -95,7 +96,9 @@ function toSummary(name: string, version: PlanVersion) {
   };
 }
 
-// TODO(integration): replace with the plan engineer's explainPlan once src/core/plan exports it.
+/** The stored document was validated when saved; validating again keeps the types honest. */
 function explainDocument(document: Record<string, unknown>): string {
-  return `Plan ${String(document.name ?? document.key)}.`;
+  const result = validatePlan(document);
+  if (!result.ok) return 'This stored version no longer matches the plan schema; it cannot be explained.';
+  return formatExplanation(explainPlan(result.plan));
 }
