@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
+import { workingTimeBetween } from '../../src/core/calendar/calendar.ops.ts';
 import { compilePlanCalendars, computeSlaDueDates } from '../../src/core/plan/plan.sla.ts';
 import type { Impact, TargetKind } from '../../src/core/plan/plan-desk.schema.ts';
 import { loadPreset, type PresetName } from './plan-helpers.ts';
@@ -194,5 +196,35 @@ describe('SLA rules around the targets', () => {
     const name: PresetName = 'business-sla';
     const result = computeSlaDueDates(presets[name], '1', at('2026-11-27T17:30', MSK));
     expect(result.ok && result.due[0]?.dueAt.toString()).toBe('2026-11-30T06:30:00Z');
+  });
+});
+
+describe('SLA due instants agree with the calendar engine (property)', () => {
+  const plan = presets['business-sla'];
+  const working = calendars['business-sla'].working!;
+  const expectedHours: Record<string, number> = { '1': 18, '3': 9, '3.1': 9, '3.2': 9, '3.3': 9 };
+
+  it('working time from registration to each due instant is exactly the target (R2.4: N wd = N × 9 h)', () => {
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    const end = Date.parse('2027-12-31T00:00:00Z');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: start / 1000, max: end / 1000 }),
+        fc.constantFrom(...Object.keys(expectedHours)),
+        (seconds, category) => {
+          const registered = Temporal.Instant.fromEpochMilliseconds(seconds * 1000);
+          const result = computeSlaDueDates(plan, category, registered, {
+            calendars: calendars['business-sla'],
+          });
+          if (!result.ok) throw new Error(result.message);
+          const byKind = Object.fromEntries(result.due.map((d) => [d.kind, d.dueAt]));
+          expect(workingTimeBetween(working, registered, byKind.assignment!)).toBe(3600);
+          expect(workingTimeBetween(working, registered, byKind.resolution!)).toBe(
+            expectedHours[category]! * 3600,
+          );
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });
