@@ -40,10 +40,25 @@ export function isKnownHolidayRegion(
 
 const DAY_MS = 86_400_000;
 
-/** A reader of one place's holidays by year; construct once per calendar (date-holidays setup is slow). */
+// date-holidays needs 10-20 ms per country-year; calendars of one place share the result. The memo is
+// deterministic (same place and year, same answer) and bounded.
+const memo = new Map<string, RawHoliday[]>();
+const MEMO_LIMIT = 4096;
+
+/** A reader of one place's holidays by year. */
 export function holidaySource(place: HolidayPlace): (year: number) => RawHoliday[] {
-  const holidays = new Holidays(place.country, place.region ?? '', place.subregion ?? '');
-  return (year) => holidays.getHolidays(year).map(toRawHoliday);
+  let holidays: Holidays | undefined;
+  return (year) => {
+    const key = `${place.country}|${place.region ?? ''}|${place.subregion ?? ''}|${year}`;
+    let known = memo.get(key);
+    if (known === undefined) {
+      holidays ??= new Holidays(place.country, place.region ?? '', place.subregion ?? '');
+      known = holidays.getHolidays(year).map(toRawHoliday);
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      memo.set(key, known);
+    }
+    return known;
+  };
 }
 
 function toRawHoliday(holiday: HolidaysTypes.Holiday): RawHoliday {
