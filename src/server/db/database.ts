@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { Kysely, PGliteDialect, type PGliteDialectConfig, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
@@ -38,7 +38,7 @@ export async function openPglite(options: PgliteOptions): Promise<DatabaseHandle
   }
   try {
     const pglite = await startPglite(inMemory ? undefined : options.dataDir);
-    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite: syncAfterCommit(pglite) }) });
     return { db, backend: 'pglite', close: closer(db, lock) };
   } catch (error) {
     lock?.release();
@@ -49,6 +49,35 @@ export async function openPglite(options: PgliteOptions): Promise<DatabaseHandle
 /** A PGlite instance with our result parsers (the test harness shares one per test file). */
 export function startPglite(dataDir: string | undefined): Promise<PGlite> {
   return PGlite.create({ ...(dataDir === undefined ? {} : { dataDir }), parsers: resultParsers });
+}
+
+/** The subset of PGlite that Kysely's dialect uses. */
+type KyselyPglite = Exclude<PGliteDialectConfig['pglite'], (...args: never[]) => unknown>;
+
+/**
+ * PGlite's transaction() returns after COMMIT without calling syncToFs() (electric-sql/pglite#1065),
+ * while every top-level query does. Kysely commits through transaction(), so we sync after it.
+ * With a data directory PGlite uses NODEFS, which writes through to the OS on every write and whose
+ * syncToFs() is a no-op, so this costs nothing today; it keeps the guarantee if the file system
+ * layer changes. test/db/durability.test.ts proves acknowledged commits survive kill -9.
+ */
+function syncAfterCommit(pglite: PGlite): KyselyPglite {
+  return {
+    get closed() {
+      return pglite.closed;
+    },
+    get ready() {
+      return pglite.ready;
+    },
+    waitReady: pglite.waitReady,
+    close: () => pglite.close(),
+    query: (query, params, options) => pglite.query(query, params, options),
+    transaction: async (callback) => {
+      const result = await pglite.transaction(callback);
+      await pglite.syncToFs();
+      return result;
+    },
+  };
 }
 
 export type PostgresOptions = {
