@@ -198,6 +198,12 @@ describe('syntax errors', () => {
     expect(errors[0]?.line).toBeGreaterThanOrEqual(3);
     expect(errors[0]?.column).toBeGreaterThanOrEqual(1);
   });
+  it('an empty document says so; a missing literal field is reported as missing', () => {
+    expect(errorsOf('')[0]?.message).toMatch(/document is empty/);
+    expect(errorsOf('{}').find((e) => e.path === 'schemaVersion')?.message).toBe(
+      'required field is missing (expected 1)',
+    );
+  });
   it('duplicate YAML keys are syntax errors', () => {
     expect(errorsOf('key: a\nkey: b\n')[0]?.message).toMatch(/unique|duplicate/i);
   });

@@ -45,7 +45,13 @@ export function validatePlan(
 ): PlanParseResult {
   const result = planSchema.safeParse(value);
   if (result.success) return { ok: true, plan: result.data };
-  return { ok: false, errors: result.error.issues.flatMap((issue) => toPlanErrors(issue, locate)) };
+  if (value === null || value === undefined) {
+    return {
+      ok: false,
+      errors: [{ path: '', message: 'the document is empty; expected a plan (a mapping of fields)' }],
+    };
+  }
+  return { ok: false, errors: result.error.issues.flatMap((issue) => toPlanErrors(issue, value, locate)) };
 }
 
 function parseJson(text: string): PlanParseResult {
@@ -58,12 +64,13 @@ function parseJson(text: string): PlanParseResult {
 
 function toPlanErrors(
   issue: z.core.$ZodIssue,
+  input: unknown,
   locate: (path: readonly PropertyKey[]) => { line: number; col: number } | undefined,
 ): PlanError[] {
   const paths =
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => ({ path: [...issue.path, key], message: 'unknown field' }))
-      : [{ path: issue.path, message: describeIssue(issue) }];
+      : [{ path: issue.path, message: describeIssue(issue, input) }];
   return paths.map(({ path, message }) => {
     const pos = locate(path);
     const base = { path: pathText(path), message };
@@ -71,11 +78,20 @@ function toPlanErrors(
   });
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) {
-    return `required field is missing (expected ${issue.expected})`;
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  const message = issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '');
+  const isMissing =
+    issue.code !== 'custom' && issue.path.length > 0 && valueAt(input, issue.path) === undefined;
+  return isMissing ? `required field is missing (${message})` : message;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current = input;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
   }
-  return issue.message.replace(/^Invalid input: /, '');
+  return current;
 }
 
 // The deepest node that exists along the path, so a missing field points at its parent object.
