@@ -57,14 +57,26 @@ function loadCalendar(file: string): Loaded {
 
 // ---- argument parsing (shared by the commands and batch lines) -----------------------------------
 
+// Bounds that keep every call fast: the engine compiles the years a query touches, so an instant in
+// the year 9000 or a million-hour duration would compile centuries of calendar first.
+const LIMITS = { firstYear: 1900, lastYear: 2199, maxSeconds: 87_600 * 3600, maxDays: 10_000 } as const;
+
 function parseInstant(text: unknown, field: string): Temporal.Instant {
   if (text === undefined || text === '') throw new CliError(`${field}: an instant is required`);
   if (typeof text !== 'string') throw new CliError(`${field}: expected an ISO 8601 instant text`);
+  let instant: Temporal.Instant;
   try {
-    return Temporal.Instant.from(text);
+    instant = Temporal.Instant.from(text);
   } catch {
     throw new CliError(`${field}: invalid instant "${text}": expected ISO 8601 with an offset or Z`);
   }
+  const year = instant.toZonedDateTimeISO('UTC').year;
+  if (year < LIMITS.firstYear || year > LIMITS.lastYear) {
+    throw new CliError(
+      `${field}: instant "${text}" is outside the years ${LIMITS.firstYear}-${LIMITS.lastYear}`,
+    );
+  }
+  return instant;
 }
 
 function parseSeconds(text: unknown, field: string): number {
@@ -72,14 +84,17 @@ function parseSeconds(text: unknown, field: string): number {
   if (typeof text !== 'string') throw new CliError(`${field}: expected a duration text such as 16h or PT16H`);
   const result = parseDuration(text);
   if (!result.ok) throw new CliError(`${field}: ${result.message}`);
+  if (result.seconds > LIMITS.maxSeconds) {
+    throw new CliError(`${field}: "${text}" is longer than ${formatDuration(LIMITS.maxSeconds)} (10 years)`);
+  }
   return result.seconds;
 }
 
 function parseDays(value: unknown, field: string): number {
   const days = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
-  if (typeof days !== 'number' || !Number.isSafeInteger(days) || days < 0) {
+  if (typeof days !== 'number' || !Number.isSafeInteger(days) || days < 0 || days > LIMITS.maxDays) {
     throw new CliError(
-      `${field}: expected a whole number of working days >= 0, got ${JSON.stringify(value)}`,
+      `${field}: expected a whole number of working days from 0 to ${LIMITS.maxDays}, got ${JSON.stringify(value)}`,
     );
   }
   return days;
@@ -151,6 +166,18 @@ const OPERATIONS = {
 
 type OperationName = keyof typeof OPERATIONS;
 
+// The engine throws RangeError when a result would leave the years it can compile; that is bad input here.
+function runOperation(op: OperationName, loaded: Loaded, input: Options): Result {
+  try {
+    return OPERATIONS[op](loaded, input);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new CliError(
+      `${op}: the result lies outside the range the calendar engine supports (${error.message})`,
+    );
+  }
+}
+
 // ---- human output --------------------------------------------------------------------------------
 
 function formatHuman(op: OperationName, loaded: Loaded, result: Result): string {
@@ -188,7 +215,7 @@ function runBatchLine(loaded: Loaded, line: string, lineNumber: number): Result 
   const { op, id } = parsed.data;
   const echo = id === undefined ? {} : { id };
   try {
-    return { line: lineNumber, ...echo, op, ok: true, ...OPERATIONS[op](loaded, parsed.data) };
+    return { line: lineNumber, ...echo, op, ok: true, ...runOperation(op, loaded, parsed.data) };
   } catch (error) {
     if (error instanceof CliError) return lineError(lineNumber, { ...echo, op }, error.message);
     throw error;
@@ -244,7 +271,7 @@ function addOperationCommand(
   command.option('--json', 'print the result as JSON').action(async (options: Options) => {
     await runAction(options.json === true, () => {
       const loaded = loadCalendar(requireCalendar(options));
-      const result = OPERATIONS[op](loaded, options);
+      const result = runOperation(op, loaded, options);
       const out = options.json === true ? JSON.stringify({ op, ...result }) : formatHuman(op, loaded, result);
       process.stdout.write(`${out}\n`);
     });

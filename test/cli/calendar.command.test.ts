@@ -202,12 +202,14 @@ describe.concurrent('upkeep calendar', () => {
       '{"op":"add","at":"2026-11-23T08:00:00Z","duration":"soon"}',
       '{"op":"add","at":"2026-11-23 08:00","duration":"1h"}',
       '{"op":"teleport"}',
+      '{"op":"add-days","at":"2026-11-23T08:00:00Z","days":99999999}',
+      '{"op":"is-working","at":"9999-12-31T00:00:00Z"}',
       '{"op":"add","at":"2026-11-23T08:00:00Z","duration":"1h"}',
     ];
     const out = await run(['batch', '--calendar', BERLIN], lines.join('\n'));
     expect(out.code).toBe(1);
     const results = jsonLines(out.stdout);
-    expect(results.map((r) => r.ok)).toEqual([false, false, false, false, false, true]);
+    expect(results.map((r) => r.ok)).toEqual([false, false, false, false, false, false, false, true]);
     expect(results[0]).toMatchObject({ line: 1, error: { message: 'line is not valid JSON' } });
     expect(results[1]).toMatchObject({
       id: 'neg',
@@ -218,7 +220,13 @@ describe.concurrent('upkeep calendar', () => {
     });
     expect(results[3]).toMatchObject({ error: { message: expect.stringMatching(/^at: invalid instant/) } });
     expect(results[4]).toMatchObject({ error: { message: expect.stringMatching(/^op: /) } });
-    expect(results[5]).toMatchObject({ line: 6, result: '2026-11-23T09:00:00Z' });
+    expect(results[5]).toMatchObject({
+      error: { message: expect.stringMatching(/^days: .*from 0 to 10000/) },
+    });
+    expect(results[6]).toMatchObject({
+      error: { message: expect.stringMatching(/^at: .*outside the years 1900-2199/) },
+    });
+    expect(results[7]).toMatchObject({ line: 8, result: '2026-11-23T09:00:00Z' });
   });
 
   it('an unknown calendar file is one line on stderr and exit code 2', async () => {
