@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { buildApp } from '../server/app.ts';
 import { type Config, loadConfig } from '../server/config.ts';
 import { DataDirInUseError } from '../server/db/data-dir-lock.ts';
@@ -26,7 +25,7 @@ async function serve(demo: boolean): Promise<void> {
     const now = new Date();
     const link = await ensureFirstAdmin(handle.db, now);
     if (demo) await seedDemo(handle.db, now);
-    const app = await buildApp({ config, db: handle.db, logger: pino({ level: config.logLevel }) });
+    const app = await buildApp({ config, db: handle.db });
     const base = await listen(app, config);
     const publicBase = config.publicUrl?.replace(/\/$/, '') ?? base;
     printWelcome(publicBase, handle.backend, link && `${publicBase}/v1/auth/one-time/${link.token}`, demo);

@@ -2,13 +2,13 @@ import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
-import { pino } from 'pino';
 import { enforceDeclaredAccess, type RouteEntry, registerAccessControl } from './auth/access.ts';
 import { registerApiKeyRoutes } from './auth/api-keys.routes.ts';
 import { registerAuthRoutes } from './auth/auth.routes.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database-types.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
+import { createLogger } from './http/logger.ts';
 import { registerMetrics } from './http/metrics.ts';
 import { DOCS_PREFIX, registerOpenApi } from './http/openapi.ts';
 import { registerPlanRoutes } from './http/plans.routes.ts';
@@ -38,7 +38,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, db } = options;
   const clock = options.clock ?? (() => new Date());
   const app = Fastify({
-    loggerInstance: options.logger ?? pino({ level: config.logLevel }),
+    loggerInstance: options.logger ?? createLogger(config.logLevel),
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     genReqId: generateRequestId,
     bodyLimit: BODY_LIMIT_BYTES,

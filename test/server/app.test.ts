@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.ts';
 import { openPostgres } from '../../src/server/db/database.ts';
 import { ERROR_CODES, ERROR_STATUS } from '../../src/server/http/errors.ts';
+import { createLogger } from '../../src/server/http/logger.ts';
 import { describeDb } from '../support/db-harness.ts';
 import { makeApp, signIn, testConfig } from './app-helpers.ts';
 
@@ -149,4 +150,34 @@ it('every error code has a 4xx/5xx status and is documented in docs/api.md', asy
     expect(ERROR_STATUS[code]).toBeGreaterThanOrEqual(400);
     expect(doc, `docs/api.md documents ${code}`).toContain(`\`${code}\``);
   }
+});
+
+describeDb('logs', (getDb) => {
+  it('JSON log lines carry the request id; one-time tokens are redacted; a 500 is logged with its stack', async () => {
+    const { db } = getDb();
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger('info', { write: (line: string) => lines.push(JSON.parse(line)) });
+    const who = await signIn(db, 'admin');
+    const app = await buildApp({ config: testConfig, db, logger });
+    await app.inject({
+      method: 'GET',
+      url: '/v1/auth/one-time/SECRET-TOKEN-123',
+      headers: { 'x-request-id': 'r-1' },
+    });
+    await sql`drop table sessions cascade`.execute(db);
+    await app.inject({
+      method: 'GET',
+      url: '/v1/auth/me',
+      headers: { cookie: who.cookie, 'x-request-id': 'r-2' },
+    });
+    await app.close();
+    const text = JSON.stringify(lines);
+    expect(text).not.toContain('SECRET-TOKEN-123');
+    expect(text).not.toContain(who.cookie.split('=')[1]);
+    expect(lines.filter((l) => l.requestId === 'r-1').map((l) => l.msg)).toEqual(
+      expect.arrayContaining(['incoming request', 'request completed']),
+    );
+    const failure = lines.find((l) => l.requestId === 'r-2' && l.level === 50) as { err: { stack: string } };
+    expect(failure.err.stack).toMatch(/sessions/);
+  });
 });
