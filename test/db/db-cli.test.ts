@@ -11,7 +11,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** Runs `upkeep db …` on the embedded database in `dataDir`; never throws, returns the exit code. */
 async function upkeep(dataDir: string, ...args: string[]) {
-  const env = { ...process.env, UPKEEP_DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, UPKEEP_DATA_DIR: dataDir };
   delete env.DATABASE_URL;
   try {
     const { stdout, stderr } = await run(process.execPath, ['bin/upkeep.js', 'db', ...args], { env });
