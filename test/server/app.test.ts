@@ -55,7 +55,7 @@ describeDb('server shell', (getDb) => {
     await app.close();
   });
 
-  it('malformed JSON → 400 MALFORMED_REQUEST; too-large body → 413 PAYLOAD_TOO_LARGE', async () => {
+  it('malformed JSON → 400 MALFORMED_REQUEST; too-large body → 413; an XML body → 415', async () => {
     const app = await makeApp(getDb().db);
     const post = (payload: string) =>
       app.inject({
@@ -70,6 +70,14 @@ describeDb('server shell', (getDb) => {
     const large = await post(JSON.stringify({ email: 'a@b.co', password: 'x'.repeat(1024 * 1024 + 10) }));
     expect(large.statusCode).toBe(413);
     expect(large.json()).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
+    const text = await app.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<login/>',
+    });
+    expect(text.statusCode).toBe(415);
+    expect(text.json()).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
     await app.close();
   });
 

@@ -152,7 +152,7 @@ describeDb('auth routes', (getDb) => {
     await app.close();
   });
 
-  it('GET /v1/auth/one-time/:token signs in once and redirects to /; a reused token → 401 TOKEN_INVALID', async () => {
+  it('GET /v1/auth/one-time/:token signs in once (HEAD does not consume it) and redirects to /; a reused token → 401 TOKEN_INVALID', async () => {
     const { db } = getDb();
     const clock = testClock();
     const admin = await createAccount(
@@ -164,6 +164,8 @@ describeDb('auth routes', (getDb) => {
     const stored = await db.selectFrom('one_time_tokens').select('token_hash').executeTakeFirstOrThrow();
     expect(stored.token_hash).toBe(sha256(token));
     const app = await makeApp(db, clock);
+    const head = await app.inject({ method: 'HEAD', url: `/v1/auth/one-time/${token}` });
+    expect(head.statusCode).toBe(404);
     const first = await app.inject({ method: 'GET', url: `/v1/auth/one-time/${token}` });
     expect(first.statusCode).toBe(302);
     expect(first.headers.location).toBe('/');

@@ -85,6 +85,8 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
 
   r.get('/v1/auth/one-time/:token', {
     config: { access: 'public' },
+    // A HEAD (link previews, prefetchers) must not burn the token.
+    exposeHeadRoute: false,
     schema: {
       tags: ['auth'],
       summary: 'Consume a one-time login link: signs in, sets the session cookie and redirects to /.',
@@ -93,11 +95,15 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
     },
     handler: async (request, reply) => {
       const now = deps.clock();
-      const accountId = await consumeOneTimeToken(deps.db, request.params.token, now);
-      if (!accountId)
+      // One transaction: a token is never used up without its session being created.
+      const signedIn = await deps.db.transaction().execute(async (trx) => {
+        const accountId = await consumeOneTimeToken(trx, request.params.token, now);
+        return accountId && { accountId, session: await createSession(trx, accountId, now) };
+      });
+      if (!signedIn)
         throw new AppError('TOKEN_INVALID', 'This login link is unknown, expired or already used.');
-      setSessionCookie(reply, await createSession(deps.db, accountId, now));
-      request.log.info({ accountId }, 'signed in with a one-time link');
+      setSessionCookie(reply, signedIn.session);
+      request.log.info({ accountId: signedIn.accountId }, 'signed in with a one-time link');
       return reply.redirect('/', 302);
     },
   });
