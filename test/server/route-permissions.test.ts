@@ -71,6 +71,9 @@ describe('undeclared routes', () => {
     expect(() => app.get('/v1/secret', async () => 'leak')).toThrow(
       'Route GET /v1/secret declares no access (config.access)',
     );
+    // Only the docs prefix itself and paths below it are public by default, not look-alikes.
+    expect(() => app.get('/docs-admin', async () => 'leak')).toThrow('declares no access');
+    app.get('/docs/page', async () => 'docs');
     await app.close();
   });
 

@@ -45,7 +45,10 @@ export function enforceDeclaredAccess(app: FastifyInstance, publicPrefixes: read
   app.addHook('onRoute', (route: RouteOptions) => {
     route.config ??= {};
     const config = route.config as { access?: RouteAccess };
-    if (config.access === undefined && publicPrefixes.some((p) => route.url.startsWith(p))) {
+    if (
+      config.access === undefined &&
+      publicPrefixes.some((p) => route.url === p || route.url.startsWith(`${p}/`))
+    ) {
       config.access = 'public';
     }
     if (config.access === undefined) {
