@@ -287,12 +287,22 @@ const FLAGS = {
   semantics: ['--semantics <name>', `${SEMANTICS.join(' | ')} (default working-day-length, R2.4)`],
 } as const;
 
+const HELP_EXAMPLES = `
+Examples:
+  upkeep calendar add --calendar examples/calendars/berlin-business.yaml --at 2026-11-23T08:00:00Z --duration 16h
+  upkeep calendar add-days --calendar cal.yaml --at 2026-12-23T10:00:00+01:00 --days 2 --semantics same-local-time
+  upkeep calendar between --calendar cal.yaml --from 2026-11-23T08:00:00Z --to 2026-11-25T08:00:00Z --json
+  echo '{"op":"add","at":"2026-11-23T08:00:00Z","duration":"16h"}' | upkeep calendar batch --calendar cal.yaml
+
+Exit codes: 0 ok; 2 bad input (file, YAML, calendar schema, instant, duration); 1 some batch lines failed.`;
+
 export function registerCalendarCommands(program: Command): void {
   const calendar = program
     .command('calendar')
     .description(
       'Working-time arithmetic on a business calendar file (instants as ISO 8601 with offset or Z).',
-    );
+    )
+    .addHelpText('after', HELP_EXAMPLES);
   const { at, duration, from, to, days, semantics } = FLAGS;
   addOperationCommand(calendar, 'add', 'add working time to an instant', [at, duration]);
   addOperationCommand(calendar, 'subtract', 'subtract working time from an instant', [at, duration]);
