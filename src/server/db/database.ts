@@ -37,8 +37,8 @@ export async function openPglite(options: PgliteOptions): Promise<DatabaseHandle
     lock = acquireDataDirLock(options.dataDir);
   }
   try {
-    const pglite = await startPglite(inMemory ? undefined : options.dataDir);
-    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite: syncAfterCommit(pglite) }) });
+    const pglite = await startPglite(inMemory ? {} : { dataDir: options.dataDir });
+    const db = kyselyOverPglite(pglite);
     return { db, backend: 'pglite', close: closer(db, lock) };
   } catch (error) {
     lock?.release();
@@ -46,9 +46,17 @@ export async function openPglite(options: PgliteOptions): Promise<DatabaseHandle
   }
 }
 
-/** A PGlite instance with our result parsers (the test harness shares one per test file). */
-export function startPglite(dataDir: string | undefined): Promise<PGlite> {
-  return PGlite.create({ ...(dataDir === undefined ? {} : { dataDir }), parsers: resultParsers });
+/**
+ * A PGlite instance with our result parsers: in memory unless `dataDir` is given; `loadDataDir`
+ * starts it from a dumped data directory instead of running initdb (the test harness does).
+ */
+export function startPglite(options: { dataDir?: string; loadDataDir?: Blob }): Promise<PGlite> {
+  return PGlite.create({ ...options, parsers: resultParsers });
+}
+
+/** Kysely over a PGlite instance; destroying the Kysely instance closes PGlite. */
+export function kyselyOverPglite(pglite: PGlite): Kysely<Database> {
+  return new Kysely<Database>({ dialect: new PGliteDialect({ pglite: syncAfterCommit(pglite) }) });
 }
 
 /** The subset of PGlite that Kysely's dialect uses. */
