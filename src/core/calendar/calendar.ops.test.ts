@@ -285,6 +285,25 @@ describe('compiled range and APIs', () => {
     expect(subtractWorkingTimeEpoch(parsed, yearLater, 2000 * H)).toBe(start);
   });
 
+  it('a closure spanning years is crossed by growing the compiled range; a closure to the end of time is a RangeError', () => {
+    const decade = calendarOf({
+      ...s3,
+      closures: [{ start: '2026-01-01T00:00:00Z', end: '2041-01-01T00:00:00Z', reason: 'sabbatical' }],
+    });
+    const t = at(BERLIN, '2026-06-01T10:00');
+    expect(wall(BERLIN, addWorkingTimeEpoch(decade, t, H))).toBe('2041-01-02 10:00:00');
+    expect(wall(BERLIN, nextWorkingInstantEpoch(decade, t))).toBe('2041-01-02 09:00:00');
+    expect(wall(BERLIN, subtractWorkingTimeEpoch(decade, at(BERLIN, '2041-01-02T10:00'), 2 * H))).toBe(
+      '2025-12-31 17:00:00',
+    );
+    const forever = calendarOf({
+      timeZone: 'UTC',
+      week: weekOf(MON_FRI, '09:00-17:00'),
+      closures: [{ start: '2026-01-01T00:00:00Z', end: '9999-12-31T23:59:59Z' }],
+    });
+    expect(() => addWorkingTimeEpoch(forever, at('UTC', '2026-06-01T10:00'), H)).toThrow(RangeError);
+  });
+
   it('the 24/7 calendar counts calendar time (S0: first response within 24 hours)', () => {
     const always = compileCalendar(alwaysOpenCalendarSpec);
     const t = Date.parse('2026-03-28T16:00:00Z') / 1000;

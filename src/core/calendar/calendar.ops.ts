@@ -1,5 +1,6 @@
 import { Temporal } from 'temporal-polyfill';
-import { type CompiledCalendar, extendToCover } from './calendar.compile.ts';
+import { daysFromCivil } from './calendar.civil.ts';
+import { type CompiledCalendar, extendToCover, MAX_YEAR, MIN_YEAR } from './calendar.compile.ts';
 
 // The numeric API works in epoch seconds (fractions allowed) and allocates nothing per call: two index
 // lookups over the compiled typed arrays, each followed by a short forward scan (see CompiledCalendar).
@@ -60,10 +61,21 @@ export function addWorkingTimeEpoch(cal: CompiledCalendar, t: number, seconds: n
 // Slow path: grow the compiled range forward by an estimate of the years the remaining time needs.
 function addBeyondRange(cal: CompiledCalendar, t: number, seconds: number): number {
   const remaining = workedBefore(cal, t) + seconds - cal.total;
-  const perYear = cal.total / Math.max(1, (cal.hi - cal.lo) / 31_556_952);
-  const years = Math.ceil(remaining / Math.max(perYear, 1)) + 1;
-  extendToCover(cal, t, cal.hi + Math.min(years, 10_000) * 31_556_952);
+  if (cal.hi >= RANGE_END) throw new RangeError(`no working time left before the year ${MAX_YEAR + 1}`);
+  extendToCover(cal, t, Math.min(RANGE_END - 1, cal.hi + yearsNeeded(cal, remaining) * YEAR));
   return addWorkingTimeEpoch(cal, t, seconds);
+}
+
+const YEAR = 31_556_952;
+const RANGE_START = daysFromCivil(MIN_YEAR, 1, 1) * DAY;
+const RANGE_END = daysFromCivil(MAX_YEAR + 1, 1, 1) * DAY;
+
+// Grows by at least the compiled span, so a long stretch without working time (a closure for years)
+// costs a logarithmic number of rebuilds, not one per year.
+function yearsNeeded(cal: CompiledCalendar, missing: number): number {
+  const span = Math.max(1, Math.round((cal.hi - cal.lo) / YEAR));
+  const perYear = cal.total / span;
+  return perYear > 0 ? Math.max(span, Math.ceil(missing / perYear) + 1) : span;
 }
 
 /**
@@ -85,9 +97,9 @@ export function subtractWorkingTimeEpoch(cal: CompiledCalendar, t: number, secon
 
 function subtractBeyondRange(cal: CompiledCalendar, t: number, seconds: number): number {
   const missing = seconds - workedBefore(cal, t);
-  const perYear = cal.total / Math.max(1, (cal.hi - cal.lo) / 31_556_952);
-  const years = Math.ceil(missing / Math.max(perYear, 1)) + 1;
-  extendToCover(cal, cal.lo - Math.min(years, 10_000) * 31_556_952, Math.min(t, cal.hi - 1));
+  if (cal.lo <= RANGE_START) throw new RangeError(`no working time left after the year ${MIN_YEAR}`);
+  const from = Math.max(RANGE_START, cal.lo - yearsNeeded(cal, missing) * YEAR);
+  extendToCover(cal, from, Math.min(t, cal.hi - 1));
   return subtractWorkingTimeEpoch(cal, t, seconds);
 }
 
@@ -112,7 +124,8 @@ export function nextWorkingInstantEpoch(cal: CompiledCalendar, t: number): numbe
   if (!covers(cal, t)) extendToCover(cal, t, t);
   const i = intervalAfter(cal, t);
   if (i === cal.count) {
-    extendToCover(cal, t, cal.hi + 31_556_952);
+    if (cal.hi >= RANGE_END) throw new RangeError(`no working time left before the year ${MAX_YEAR + 1}`);
+    extendToCover(cal, t, Math.min(RANGE_END - 1, cal.hi + yearsNeeded(cal, 0) * YEAR));
     return nextWorkingInstantEpoch(cal, t);
   }
   return Math.max(t, cal.starts[i]!);
