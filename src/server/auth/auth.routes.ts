@@ -12,7 +12,7 @@ import {
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database-types.ts';
 import { AppError } from '../http/errors.ts';
-import { errorResponses } from '../http/responses.ts';
+import { errorResponses, type ZodApp } from '../http/responses.ts';
 import { requireSession, SESSION_COOKIE } from './access.ts';
 import { checkCredentials } from './accounts.service.ts';
 import { consumeOneTimeToken, createSession, deleteSession, type IssuedSession } from './sessions.service.ts';
@@ -21,21 +21,24 @@ export type AuthRouteDeps = { db: Kysely<Database>; config: Config; clock: () =>
 
 export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const secure = deps.config.publicUrl?.startsWith('https:') ?? false;
-  const setSessionCookie = (reply: FastifyReply, session: IssuedSession) =>
-    reply.setCookie(SESSION_COOKIE, session.token, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure,
-      path: '/',
-      expires: session.expiresAt,
-    });
-  const sessionBody = (account: Account, session: IssuedSession) => ({
-    account,
-    csrfToken: session.csrfToken,
-    expiresAt: session.expiresAt.toISOString(),
-  });
+  for (const route of [login, logout, me, oneTimeLogin]) route(r, deps);
+}
 
+function setSessionCookie(reply: FastifyReply, session: IssuedSession, config: Config): void {
+  reply.setCookie(SESSION_COOKIE, session.token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: config.publicUrl?.startsWith('https:') ?? false,
+    path: '/',
+    expires: session.expiresAt,
+  });
+}
+
+function sessionBody(account: Account, session: IssuedSession) {
+  return { account, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() };
+}
+
+function login(r: ZodApp, deps: AuthRouteDeps): void {
   r.post('/v1/auth/login', {
     config: { access: 'public' },
     schema: {
@@ -48,11 +51,13 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
       const check = await checkCredentials(deps.db, request.body.email, request.body.password);
       if (!check.ok) throw new AppError(check.code, 'Wrong email or password.');
       const session = await createSession(deps.db, check.account.id, deps.clock());
-      setSessionCookie(reply, session);
+      setSessionCookie(reply, session, deps.config);
       return sessionBody(check.account, session);
     },
   });
+}
 
+function logout(r: ZodApp, deps: AuthRouteDeps): void {
   r.post('/v1/auth/logout', {
     config: { access: 'signed-in' },
     schema: {
@@ -66,7 +71,9 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
       return reply.code(204).send();
     },
   });
+}
 
+function me(r: ZodApp, _deps: AuthRouteDeps): void {
   r.get('/v1/auth/me', {
     config: { access: 'signed-in' },
     schema: {
@@ -82,7 +89,9 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
       return { account, csrfToken };
     },
   });
+}
 
+function oneTimeLogin(r: ZodApp, deps: AuthRouteDeps): void {
   r.get('/v1/auth/one-time/:token', {
     config: { access: 'public' },
     // A HEAD (link previews, prefetchers) must not burn the token.
@@ -102,7 +111,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
       });
       if (!signedIn)
         throw new AppError('TOKEN_INVALID', 'This login link is unknown, expired or already used.');
-      setSessionCookie(reply, signedIn.session);
+      setSessionCookie(reply, signedIn.session, deps.config);
       request.log.info({ accountId: signedIn.accountId }, 'signed in with a one-time link');
       return reply.redirect('/', 302);
     },
