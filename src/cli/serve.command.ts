@@ -21,7 +21,7 @@ async function serve(demo: boolean): Promise<void> {
   const config = readConfig();
   const handle = await openDatabase(config);
   try {
-    await migrateToLatest(handle.db);
+    await prepareDatabase(handle);
     const now = new Date();
     const link = await ensureFirstAdmin(handle.db, now);
     if (demo) await seedDemo(handle.db, now);
@@ -56,6 +56,17 @@ async function openDatabase(config: Config): Promise<DatabaseHandle> {
       );
     }
     throw error;
+  }
+}
+
+/** Migrations are the first query: a database that cannot be reached or migrated fails here, in one line. */
+async function prepareDatabase(handle: DatabaseHandle): Promise<void> {
+  try {
+    await migrateToLatest(handle.db);
+  } catch (error) {
+    const where =
+      handle.backend === 'postgres' ? 'the PostgreSQL server at DATABASE_URL' : 'the embedded database';
+    throw new CliError(`cannot prepare ${where}: ${(error as Error).message}`, 'DATABASE_UNAVAILABLE', 1);
   }
 }
 
