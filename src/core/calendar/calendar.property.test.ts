@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 import { type CompiledCalendar, compileCalendar } from './calendar.compile.ts';
+import { addWorkingDaysEpoch } from './calendar.days.ts';
 import {
   addWorkingTimeEpoch,
   isWorkingInstantEpoch,
@@ -197,6 +198,55 @@ describe('calendar engine agrees with the second-by-second oracle (Berlin, New Y
         expect(workingTimeBetweenEpoch(cal, s, addWorkingTimeEpoch(cal, s, seconds))).toBe(seconds);
       }),
       RUNS,
+    );
+  });
+
+  it('answers do not depend on which years were compiled first (lazy extension)', () => {
+    fc.assert(
+      fc.property(
+        calendarArb,
+        secondsArb,
+        fc.integer({ min: 1, max: 60 * 3600 }),
+        fc.integer({ min: -40, max: 40 }),
+        (g, offset, seconds, shift) => {
+          const fresh = compileCalendar(g.spec);
+          const year = new Date(g.base * 1000).getUTCFullYear() + shift;
+          const elsewhere = compileCalendar(g.spec, { fromYear: year, toYear: year });
+          const t = g.base + offset;
+          expect(addWorkingTimeEpoch(elsewhere, t, seconds)).toBe(addWorkingTimeEpoch(fresh, t, seconds));
+          expect(subtractWorkingTimeEpoch(elsewhere, t, seconds)).toBe(
+            subtractWorkingTimeEpoch(fresh, t, seconds),
+          );
+          expect(workingTimeBetweenEpoch(elsewhere, t - seconds, t)).toBe(
+            workingTimeBetweenEpoch(fresh, t - seconds, t),
+          );
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('same-local-time working days: the N-th date with hours after the (rolled) start, at its wall time', () => {
+    fc.assert(
+      fc.property(calendarArb, secondsArb, fc.integer({ min: 0, max: 6 }), (g, offset, n) => {
+        const { cal, model } = setup(g);
+        const t = g.base + offset;
+        const rolled = model.next(t, t + 30 * DAY);
+        fc.pre(rolled !== undefined);
+        const zone = g.oracle.timeZone;
+        const from = Temporal.Instant.fromEpochMilliseconds(rolled! * 1000).toZonedDateTimeISO(zone);
+        let date = from.toPlainDate();
+        for (let counted = 0; counted < n; ) {
+          date = date.add({ days: 1 });
+          const hours = g.oracle.exceptions.get(date.toString()) ?? g.oracle.week[date.dayOfWeek - 1]!;
+          if (hours.length > 0) counted += 1;
+        }
+        const expected = date
+          .toPlainDateTime(from.toPlainTime())
+          .toZonedDateTime(zone, { disambiguation: 'compatible' });
+        expect(addWorkingDaysEpoch(cal, t, n, 'same-local-time')).toBe(expected.epochMilliseconds / 1000);
+      }),
+      { numRuns: 40 },
     );
   });
 });
