@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type DatabaseHandle, openPglite, openPostgres } from '../../src/server/db/database.ts';
-import { DATABASE_URL } from '../support/db-harness.ts';
+import { DATABASE_URL, postgresNotRun } from '../support/db-harness.ts';
 
 /**
  * A write acknowledged to a caller survives kill -9 (LESSONS.md; electric-sql/pglite#1065).
@@ -103,3 +103,30 @@ if (DATABASE_URL) {
     };
   });
 }
+
+// PostgreSQL only: PGlite has no server to lose.
+if (DATABASE_URL) {
+  describe('a PostgreSQL server that drops our connections [postgres]', () => {
+    it('an idle connection killed by the server is reported, not fatal; the next query reconnects', async () => {
+      const errors: Error[] = [];
+      const handle = await openPostgres({
+        connectionString: DATABASE_URL ?? '',
+        onIdleError: (error) => errors.push(error),
+      });
+      const admin = await openPostgres({ connectionString: DATABASE_URL ?? '' });
+      try {
+        const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(handle.db);
+        const pid = rows[0]?.pid;
+        await sql`select pg_terminate_backend(${pid}::int)`.execute(admin.db);
+        await expect.poll(() => errors.length).toBe(1);
+        const again = await sql<{ ok: number }>`select 1 as ok`.execute(handle.db);
+        expect(again.rows).toEqual([{ ok: 1 }]);
+      } finally {
+        await handle.close();
+        await admin.close();
+      }
+    });
+  });
+}
+
+if (!DATABASE_URL) postgresNotRun('durability after kill -9; dropped connections');

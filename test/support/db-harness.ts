@@ -37,7 +37,7 @@ export function describeDb(
 ): void {
   for (const backend of ['pglite', 'postgres'] as const) {
     if (backend === 'postgres' && !DATABASE_URL) {
-      describePostgresMissing(title);
+      postgresNotRun(title);
       continue;
     }
     describe(`${title} [${backend}]`, () => {
@@ -59,7 +59,8 @@ export function describeDb(
 }
 
 let warned = false;
-function describePostgresMissing(title: string): void {
+/** Says loudly that the PostgreSQL half of `title` did not run (a failing test when CI=true). */
+export function postgresNotRun(title: string): void {
   if (ON_CI) {
     describe(`${title} [postgres]`, () => {
       it('runs on PostgreSQL', () => {

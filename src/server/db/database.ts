@@ -16,11 +16,16 @@ export type DatabaseHandle = {
   close(): Promise<void>;
 };
 
-/** PostgreSQL when `databaseUrl` is set, otherwise the embedded PGlite database in `dataDir`. */
+/**
+ * PostgreSQL when `databaseUrl` is set, otherwise the embedded PGlite database in `dataDir`.
+ * PGlite has a single connection: inside `db.transaction().execute(trx => …)` query through `trx`
+ * only; a query on `db` there waits for the transaction to end, i.e. forever.
+ */
 export async function createDatabase(
   config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  hooks: Pick<PostgresOptions, 'onIdleError'> = {},
 ): Promise<DatabaseHandle> {
-  if (config.databaseUrl) return openPostgres({ connectionString: config.databaseUrl });
+  if (config.databaseUrl) return openPostgres({ connectionString: config.databaseUrl, ...hooks });
   return openPglite({ dataDir: config.dataDir });
 }
 
@@ -93,6 +98,12 @@ export type PostgresOptions = {
   /** Every connection of the pool runs with this search_path (the test harness gives each test a schema). */
   searchPath?: string;
   maxConnections?: number;
+  /**
+   * Called when an idle pooled connection breaks (server restart, network cut). The pool drops
+   * that connection and the next query opens a new one; without a listener node-postgres would
+   * crash the process with an unhandled 'error' event.
+   */
+  onIdleError?: (error: Error) => void;
 };
 
 export async function openPostgres(options: PostgresOptions): Promise<DatabaseHandle> {
@@ -104,6 +115,7 @@ export async function openPostgres(options: PostgresOptions): Promise<DatabaseHa
     max: options.maxConnections ?? 10,
     types: { getTypeParser: postgresTypeParser as typeof pg.types.getTypeParser },
   });
+  pool.on('error', (error) => options.onIdleError?.(error));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, backend: 'postgres', close: closer(db, undefined) };
 }
