@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.ts';
 import { createAccount } from '../../src/server/auth/accounts.service.ts';
 import { sha256 } from '../../src/server/auth/secrets.ts';
-import { createOneTimeToken } from '../../src/server/auth/sessions.service.ts';
+import { createOneTimeToken, createSession } from '../../src/server/auth/sessions.service.ts';
 import { loadConfig } from '../../src/server/config.ts';
 import { describeDb } from '../support/db-harness.ts';
 import { apiKeyWith, makeApp, signIn, testClock } from './app-helpers.ts';
@@ -131,7 +131,7 @@ describeDb('auth routes', (getDb) => {
     await app.close();
   });
 
-  it('GET /v1/auth/me: an expired session → 401; an API key → 403 (session-only route)', async () => {
+  it('GET /v1/auth/me: an expired session → 401 (and is swept at next sign-in); an API key → 403 (session-only route)', async () => {
     const { db } = getDb();
     const clock = testClock();
     const who = await signIn(db, 'admin', clock.now());
@@ -149,6 +149,9 @@ describeDb('auth routes', (getDb) => {
     clock.advance(12 * HOUR + 1000);
     const stale = await app.inject({ method: 'GET', url: '/v1/auth/me', headers: { cookie: who.cookie } });
     expect(stale.statusCode).toBe(401);
+    await createSession(db, who.accountId, clock.now());
+    const left = await db.selectFrom('sessions').select('expires_at').execute();
+    expect(left.map((s) => s.expires_at.getTime())).toEqual([clock.now().getTime() + 12 * HOUR]);
     await app.close();
   });
 

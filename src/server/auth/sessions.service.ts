@@ -27,6 +27,12 @@ export async function createSession(
 ): Promise<IssuedSession> {
   const token = newToken();
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+  // Expired rows are useless; sweeping the account's own on each sign-in keeps the table small.
+  await db
+    .deleteFrom('sessions')
+    .where('account_id', '=', accountId)
+    .where('expires_at', '<=', now)
+    .execute();
   await db
     .insertInto('sessions')
     .values({
