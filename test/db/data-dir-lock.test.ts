@@ -45,6 +45,14 @@ describe('one process per PGlite data directory', () => {
     acquireDataDirLock(dir).release();
   });
 
+  it('spellings of one directory share one lock beside it', () => {
+    const dir = freshDir();
+    const lock = acquireDataDirLock(`${dir}/`);
+    expect(existsSync(`${dir}.lock`)).toBe(true);
+    expect(() => acquireDataDirLock(`${dir}/../data`)).toThrow(/in use by process/);
+    lock.release();
+  });
+
   it('a stale lock left by a killed process is taken over', () => {
     const dir = freshDir();
     writeFileSync(`${dir}.lock`, `${deadPid()}\n`);

@@ -1,4 +1,5 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 /**
  * Two PGlite instances on one data directory corrupt it: PGlite runs PostgreSQL in single-user mode
@@ -20,7 +21,7 @@ export class DataDirInUseError extends Error {
 const heldHere = new Set<string>();
 
 export function acquireDataDirLock(dataDir: string): DataDirLock {
-  const path = `${dataDir}.lock`;
+  const path = `${resolve(dataDir)}.lock`; // resolve: `data/` and `./data` name one lock, beside the directory
   if (heldHere.has(path)) throw new DataDirInUseError(dataDir, process.pid);
   for (let attempt = 0; attempt < 3; attempt++) {
     if (tryCreate(path)) {
