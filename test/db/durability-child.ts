@@ -1,5 +1,6 @@
 // Child process of durability.test.ts: writes rows, each in its own transaction, and prints a
 // row's id on stdout only after its commit has been acknowledged. The parent kill -9s it.
+// Each transaction also writes a twin row, so the parent can check atomicity too.
 // Usage: node --import tsx test/db/durability-child.ts pglite <dataDir>
 //        node --import tsx test/db/durability-child.ts postgres <url> <schema>
 import { sql } from 'kysely';
@@ -28,6 +29,8 @@ for (let n = 0; ; n++) {
   const id = `${process.pid}-${n}`;
   await db.transaction().execute(async (trx) => {
     await sql`insert into durability_probe (id, payload) values (${id}, ${payload})`.execute(trx);
+    // A twin in the same transaction: after a kill, both rows or neither (atomicity).
+    await sql`insert into durability_probe (id, payload) values (${`${id}-twin`}, ${payload})`.execute(trx);
   });
   process.stdout.write(`${id}\n`);
 }
