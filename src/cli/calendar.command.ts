@@ -36,7 +36,12 @@ function loadCalendar(file: string): Loaded {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot read calendar file ${file}: ${code === 'ENOENT' ? 'no such file' : code}`);
+    const reasons: Record<string, string> = {
+      ENOENT: 'no such file',
+      EISDIR: 'it is a directory',
+      EACCES: 'permission denied',
+    };
+    throw new CliError(`cannot read calendar file ${file}: ${reasons[code ?? ''] ?? code}`);
   }
   let document: unknown;
   try {
@@ -47,6 +52,8 @@ function loadCalendar(file: string): Loaded {
     const at = where === undefined ? '' : ` at line ${where.line}, column ${where.col}`;
     throw new CliError(`malformed YAML in ${file}${at}: ${error.message.split('\n')[0]}`, 'INVALID_CALENDAR');
   }
+  if (document === null || document === undefined)
+    throw new CliError(`calendar file ${file} is empty`, 'INVALID_CALENDAR');
   const parsed = parseCalendarSpec(document);
   if (!parsed.ok) {
     const list = parsed.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
