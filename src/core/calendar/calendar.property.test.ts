@@ -120,7 +120,20 @@ const calendarArb: fc.Arbitrary<Generated> = fc
   })
   .filter((g): g is Generated => g !== undefined);
 
-const secondsArb = fc.integer({ min: -2 * DAY, max: 2 * DAY });
+// Whole hours and minutes are favoured so that starts and results often fall exactly on openings and
+// closings, where the conventions (C1, C4) decide.
+const secondsArb = fc.oneof(
+  fc.integer({ min: -2 * DAY, max: 2 * DAY }),
+  fc.integer({ min: -48, max: 48 }).map((h) => h * 3600),
+  fc.integer({ min: -48 * 60, max: 48 * 60 }).map((m) => m * 60),
+);
+function durationArb(maxHours: number): fc.Arbitrary<number> {
+  return fc.oneof(
+    fc.integer({ min: 1, max: maxHours * 3600 }),
+    fc.integer({ min: 1, max: maxHours }).map((h) => h * 3600),
+    fc.integer({ min: 1, max: maxHours * 60 }).map((m) => m * 60),
+  );
+}
 const RUNS = { numRuns: 60 };
 
 function setup(g: Generated): { cal: CompiledCalendar; model: ReturnType<typeof oracleModel> } {
@@ -157,7 +170,7 @@ describe('calendar engine agrees with the second-by-second oracle (Berlin, New Y
 
   it('addWorkingTime returns the earliest instant with that much working time elapsed', () => {
     fc.assert(
-      fc.property(calendarArb, secondsArb, fc.integer({ min: 1, max: 20 * 3600 }), (g, offset, seconds) => {
+      fc.property(calendarArb, secondsArb, durationArb(20), (g, offset, seconds) => {
         const { cal, model } = setup(g);
         const t = g.base + offset;
         const limit = t + 8 * DAY;
@@ -165,6 +178,22 @@ describe('calendar engine agrees with the second-by-second oracle (Berlin, New Y
         const actual = addWorkingTimeEpoch(cal, t, seconds);
         if (expected === undefined) expect(actual).toBeGreaterThan(limit - 60);
         else expect(actual).toBe(expected);
+      }),
+      RUNS,
+    );
+  });
+
+  it('C1: adding the working time of [t, e) lands on e or, when e is not working, on the closing before it', () => {
+    fc.assert(
+      fc.property(calendarArb, secondsArb, fc.integer({ min: 1, max: 3 * DAY }), (g, offset, length) => {
+        const { cal, model } = setup(g);
+        const t = g.base + offset;
+        const seconds = model.between(t, t + length);
+        fc.pre(seconds > 0);
+        const expected = model.add(t, seconds, t + length + 60)!;
+        expect(expected).toBeLessThanOrEqual(t + length);
+        expect(addWorkingTimeEpoch(cal, t, seconds)).toBe(expected);
+        expect(subtractWorkingTimeEpoch(cal, expected, seconds)).toBe(model.next(t, expected));
       }),
       RUNS,
     );
@@ -187,7 +216,7 @@ describe('calendar engine agrees with the second-by-second oracle (Berlin, New Y
 
   it('subtractWorkingTime is the latest instant s with the working time in [s, t), and add undoes it', () => {
     fc.assert(
-      fc.property(calendarArb, secondsArb, fc.integer({ min: 1, max: 12 * 3600 }), (g, offset, seconds) => {
+      fc.property(calendarArb, secondsArb, durationArb(12), (g, offset, seconds) => {
         const { cal, model } = setup(g);
         const t = g.base + offset;
         const s = subtractWorkingTimeEpoch(cal, t, seconds);
