@@ -24,6 +24,7 @@ describe('calendar document: bad input names the path and the rule', () => {
 
   it.each([
     [{ ...valid, timeZone: 'Mars/Olympus' }, 'timeZone', 'unknown IANA time zone'],
+    [{ ...valid, timeZone: '+01:00' }, 'timeZone', 'unknown IANA time zone'],
     [{ ...valid, week: { mon: ['22:00-06:00'] } }, 'week.mon[0]', 'end is not after start'],
     [{ ...valid, week: { mon: ['9-17'] } }, 'week.mon[0]', 'malformed interval'],
     [{ ...valid, week: { mon: ['09:00-25:00'] } }, 'week.mon[0]', 'malformed time'],

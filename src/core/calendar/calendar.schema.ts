@@ -67,6 +67,8 @@ function clock(h?: string, m?: string, s?: string): number | undefined {
 
 /** True when `zone` is an IANA time zone that Temporal (and so the engine) knows. */
 export function isKnownTimeZone(zone: string): boolean {
+  // Temporal also takes fixed offsets ("+01:00"); a calendar names a zone so that DST rules apply.
+  if (/^[+-]/.test(zone)) return false;
   try {
     Temporal.Instant.fromEpochMilliseconds(0).toZonedDateTimeISO(zone);
     return true;
@@ -145,7 +147,9 @@ export const calendarSpecSchema = z
     timeZone: z
       .string()
       .describe('IANA time zone, e.g. Europe/Berlin')
-      .refine(isKnownTimeZone, { message: 'unknown IANA time zone' }),
+      .refine(isKnownTimeZone, {
+        message: 'unknown IANA time zone (use a name such as Europe/Berlin or UTC)',
+      }),
     week: weekSchema,
     workingDayLength: durationSchema
       .optional()
