@@ -40,6 +40,13 @@ describeDb(
       expect(await migrateToLatest(db)).toEqual({ applied: [] });
     });
 
+    it('two migrations started at once (two servers starting) apply each migration once', async () => {
+      const { db } = getDb();
+      const [a, b] = await Promise.all([migrateToLatest(db), migrateToLatest(db)]);
+      const all = (await migrationStatus(db)).map((m) => m.name);
+      expect([a.applied, b.applied].sort((x, y) => y.length - x.length)).toEqual([all, []]);
+    });
+
     it('status lists pending migrations before they run', async () => {
       const { db } = getDb();
       const status = await migrationStatus(db);
