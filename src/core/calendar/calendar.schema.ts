@@ -144,12 +144,9 @@ const holidaysSchema = z
 /** The calendar document: standalone calendar YAML files and a plan's `calendar:` use this format. */
 export const calendarSpecSchema = z
   .strictObject({
-    timeZone: z
-      .string()
-      .describe('IANA time zone, e.g. Europe/Berlin')
-      .refine(isKnownTimeZone, {
-        message: 'unknown IANA time zone (use a name such as Europe/Berlin or UTC)',
-      }),
+    timeZone: z.string().describe('IANA time zone, e.g. Europe/Berlin').refine(isKnownTimeZone, {
+      message: 'unknown IANA time zone (use a name such as Europe/Berlin or UTC)',
+    }),
     week: weekSchema,
     workingDayLength: durationSchema
       .optional()
