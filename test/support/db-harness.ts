@@ -17,8 +17,13 @@ import { migrateToLatest } from '../../src/server/db/migrate.ts';
 
 /**
  * Runs the same tests on PGlite and, when DATABASE_URL is set, on PostgreSQL. Each test gets its
- * own migrated database: a fresh in-memory PGlite, or a fresh schema on the PostgreSQL server
- * (dropped afterwards). Without DATABASE_URL the PostgreSQL half is reported loudly; on CI it fails.
+ * own migrated database: a fresh schema (dropped afterwards) on an in-memory PGlite shared by the
+ * test file, or on the PostgreSQL server. Without DATABASE_URL the PostgreSQL half is reported
+ * loudly; with CI=true it fails.
+ *
+ *   describeDb('plan versions', (getDb) => {
+ *     it('…', async () => { const { db, backend } = getDb(); … });
+ *   });
  */
 export type TestDb = DatabaseHandle;
 
