@@ -145,7 +145,7 @@ const holidaysSchema = z
 export const calendarSpecSchema = z
   .strictObject({
     timeZone: z.string().describe('IANA time zone, e.g. Europe/Berlin').refine(isKnownTimeZone, {
-      message: 'unknown IANA time zone (use a name such as Europe/Berlin or UTC)',
+      message: 'unknown IANA time zone',
     }),
     week: weekSchema,
     workingDayLength: durationSchema
