@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import {
   getPlanVersion,
+  getPlanVersionById,
   listPlans,
   listPlanVersions,
   savePlanVersion,
@@ -42,6 +43,13 @@ describeDb('plan versions', (getDb) => {
     expect((await getPlanVersion(db, 'business-sla'))?.version).toBe(2);
     expect(await getPlanVersion(db, 'business-sla', 3)).toBeUndefined();
     expect(await getPlanVersion(db, 'no-such-plan')).toBeUndefined();
+  });
+
+  it('a version can be read back by its id', async () => {
+    const { db } = getDb();
+    const { created: _, ...saved } = await savePlanVersion(db, save(100));
+    expect(await getPlanVersionById(db, saved.id)).toEqual(saved);
+    expect(await getPlanVersionById(db, 'plv_nope')).toBeUndefined();
   });
 
   it('re-saving an older document finds that older version (unique per plan and content hash)', async () => {

@@ -90,6 +90,12 @@ export async function getPlanVersion(
   return row ? toPlanVersion(row) : undefined;
 }
 
+/** A version by its id (what contracts and tickets pin); undefined when there is none. */
+export async function getPlanVersionById(db: Db, id: string): Promise<PlanVersion | undefined> {
+  const row = await selectVersions(db).where('id', '=', id).executeTakeFirst();
+  return row ? toPlanVersion(row) : undefined;
+}
+
 /** Every version of a plan, oldest first. */
 export async function listPlanVersions(db: Db, key: string): Promise<PlanVersion[]> {
   const rows = await selectVersions(db).where('plan_key', '=', key).orderBy('version', 'asc').execute();
