@@ -193,7 +193,7 @@ function renderReport(
   ];
   lines.push(...context.edgeCases, ...SETUP_NOTES);
   for (const [name, a] of agreements) lines.push(...renderDisagreements(name, a, n));
-  return `${lines.join('\n')}\n`;
+  return `${lines.join('\n').trimEnd()}\n`;
 }
 
 const SETUP_NOTES = [
