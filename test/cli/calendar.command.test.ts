@@ -2,11 +2,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 // Each case runs the real binary, as a user would; the cases run concurrently because every start
 // of `node bin/upkeep.js` pays for loading TypeScript through tsx.
-const ROOT = new URL('../../', import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BERLIN = 'examples/calendars/berlin-business.yaml';
 const NEW_YORK = 'examples/calendars/newyork-lunch-night-shift.yaml';
 
