@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, diffPlans, planContentHash } from '../../src/core/plan/plan.version.ts';
-import { sha256Hex } from '../../src/core/plan/sha256.ts';
-import { loadPreset } from './plan-helpers.ts';
+import { canonicalJson, diffPlans, planContentHash, sha256Hex } from '../../src/core/plan/plan.version.ts';
+import { loadPreset, PRESET_NAMES } from './plan-helpers.ts';
 
-describe('sha256Hex (pure, for plan content hashes)', () => {
+describe('sha256Hex (@noble/hashes, for plan content hashes)', () => {
   it.each([
     ['', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],
     ['abc', 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'],
@@ -24,6 +23,22 @@ describe('sha256Hex (pure, for plan content hashes)', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('planContentHash output is unchanged by the switch to @noble/hashes', () => {
+  it('known vector: a fixed document hashes to the value the hand-written SHA-256 gave', () => {
+    const doc = { name: 'x', b: [1, 'é'] } as unknown as Parameters<typeof planContentHash>[0];
+    expect(canonicalJson(doc)).toBe('{"b":[1,"é"],"name":"x"}');
+    expect(planContentHash(doc)).toBe(
+      'sha256:6615a5a1d6ffc7adb8edc20eece0997cd3f94b934c54aca0eb2dfc1739380911',
+    );
+  });
+
+  it.each(PRESET_NAMES)('%s hashes to node:crypto SHA-256 of its canonical JSON', (name) => {
+    const plan = loadPreset(name);
+    const expected = createHash('sha256').update(canonicalJson(plan), 'utf8').digest('hex');
+    expect(planContentHash(plan)).toBe(`sha256:${expected}`);
   });
 });
 

@@ -1,5 +1,6 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { Plan } from './plan.schema.ts';
-import { sha256Hex } from './sha256.ts';
 
 /**
  * Canonical JSON: object keys sorted, no whitespace, undefined members dropped, so equal plans give
@@ -22,6 +23,14 @@ export function canonicalJson(value: unknown): string {
  */
 export function planContentHash(plan: Plan): string {
   return `sha256:${sha256Hex(canonicalJson(plan))}`;
+}
+
+/**
+ * SHA-256 of the UTF-8 bytes of a string, as lowercase hex, via @noble/hashes (audited, pure JS, no
+ * dependencies, so core stays free of node:crypto). Example: sha256Hex('abc') → 'ba7816bf…'
+ */
+export function sha256Hex(text: string): string {
+  return bytesToHex(sha256(utf8ToBytes(text)));
 }
 
 export interface PlanChange {
