@@ -35,6 +35,15 @@ describe('explain reads like the seed', () => {
       'addon-support',
       "Each renewal costs 30% of the product's list price at purchase, ignoring any discount applied (R0.5)",
     ],
+    [
+      'addon-support',
+      "A defect in category anomaly not corrected within 30 working days makes the product's price refundable (R2.4, R5.1).",
+    ],
+    ['ticket-desk', 'Support is free: a renewal costs nothing (R0.5).'],
+    [
+      'per-user-subscription',
+      'A renewal after expiry is backdated to the old expiry date; service resumes from the invoice date or the payment date, whichever is earlier (R0.4, R4.2).',
+    ],
     ['addon-support', 'Anomaly of the add-on: resolution within 30 working days (R2.4).'],
     [
       'addon-support',
@@ -77,6 +86,25 @@ describe('explain reads like the seed', () => {
   ];
   it.each(cases)('%s says: %s', (name, sentence) => {
     expect(text(name)).toContain(sentence);
+  });
+
+  const never: [string, PresetName, string][] = [
+    ['S1 "Technical support is free": no renewal price (R0.5)', 'ticket-desk', 'per 6 months'],
+    ['S1 "Technical support is free": nothing to pay in advance (R0.5)', 'ticket-desk', 'Payment is made'],
+    [
+      'S1 "NO technical support via email or phone": no email tickets (R2.1)',
+      'ticket-desk',
+      'opens or answers a ticket',
+    ],
+    ['S1 "NO technical support via email or phone": no phone (R2.1)', 'ticket-desk', 'Phone support is'],
+    [
+      'S4 R4.2: service does not wait for payment when the invoice is earlier (R0.4)',
+      'per-user-subscription',
+      'service resumes from the payment date',
+    ],
+  ];
+  it.each(never)('%s', (_rule, name, fragment) => {
+    expect(text(name)).not.toContain(fragment);
   });
 
   it('groups sentences by section and cites a rule in most of them', () => {

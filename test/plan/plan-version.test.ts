@@ -35,6 +35,13 @@ describe('planContentHash output is unchanged by the switch to @noble/hashes', (
     );
   });
 
+  it('a preset hash is unchanged: business-sla as the hand-written SHA-256 gave it', () => {
+    // Recompute with node:crypto (see below) if the preset's content is ever edited on purpose.
+    expect(planContentHash(loadPreset('business-sla'))).toBe(
+      'sha256:1158433626ae0092dd79b21887df4fc377bba469b76437e658aedb1fa4706bb4',
+    );
+  });
+
   it.each(PRESET_NAMES)('%s hashes to node:crypto SHA-256 of its canonical JSON', (name) => {
     const plan = loadPreset(name);
     const expected = createHash('sha256').update(canonicalJson(plan), 'utf8').digest('hex');

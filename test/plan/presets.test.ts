@@ -70,6 +70,12 @@ const cases: Case[] = [
     (p) => p.renewal.timing,
     'backdate',
   ],
+  [
+    'service after a backfilled renewal resumes at the earlier of invoice and payment (R0.4, R4.2, S4)',
+    'per-user-subscription',
+    (p) => p.renewal.serviceResumesFrom,
+    'earlier-of-invoice-or-payment',
+  ],
   ['no deadline to renew (R0.4, S0)', 'annual-maintenance', (p) => p.renewal.deadline, 'none'],
   // Price
   [
@@ -77,6 +83,12 @@ const cases: Case[] = [
     'annual-maintenance',
     (p) => p.price.rule,
     'category-table',
+  ],
+  [
+    'technical support is free: a renewal costs nothing (R0.5, S1)',
+    'ticket-desk',
+    (p) => p.price.rule === 'category-table' && p.price.categories.map((c) => c.pricePerTerm.amountMinor),
+    [0],
   ],
   [
     'renewal costs 30% of the undiscounted list price (R0.5, S2)',

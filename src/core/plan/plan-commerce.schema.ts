@@ -20,8 +20,10 @@ export const renewalSchema = z
       .enum(['backdate', 'extend', 'from-now'])
       .describe('R0.4: backdate (S0, S4), extend (S2), from-now (S1).'),
     serviceResumesFrom: z
-      .enum(['payment-date', 'term-start'])
-      .describe('R0.4 decision: a backdated term still gives service only from the payment date.'),
+      .enum(['payment-date', 'earlier-of-invoice-or-payment', 'term-start'])
+      .describe(
+        'R0.4 decision: a backdated term still gives service only from the payment date; S4 (R4.2): from the invoice date or the payment date, whichever is earlier.',
+      ),
     term: termSchema.describe('Length of each renewal term.'),
     maxTermsPerRenewal: positiveInt('terms').describe(
       'S0: 1 year or more per renewal; 1 = one term at a time.',

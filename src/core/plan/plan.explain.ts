@@ -74,10 +74,13 @@ function coverage(plan: Plan): string[] {
 function renewal(plan: Plan): string[] {
   const r = plan.renewal;
   const timing = {
-    backdate:
-      r.serviceResumesFrom === 'payment-date'
-        ? 'A renewal after expiry is backdated to the old expiry date; service resumes from the payment date (R0.4).'
-        : 'A renewal after expiry is backdated to the old expiry date (R0.4).',
+    backdate: {
+      'payment-date':
+        'A renewal after expiry is backdated to the old expiry date; service resumes from the payment date (R0.4).',
+      'earlier-of-invoice-or-payment':
+        'A renewal after expiry is backdated to the old expiry date; service resumes from the invoice date or the payment date, whichever is earlier (R0.4, R4.2).',
+      'term-start': 'A renewal after expiry is backdated to the old expiry date (R0.4).',
+    }[r.serviceResumesFrom],
     extend:
       'Renewing before expiry adds the new term after the current expiry; renewing after expiry starts the term on the renewal date (R0.4).',
     'from-now': 'A renewal term starts on the renewal date (R0.4).',
@@ -92,7 +95,10 @@ function renewal(plan: Plan): string[] {
 function price(plan: Plan): string[] {
   const p = plan.price;
   const out: string[] = [];
-  if (p.rule === 'category-table') {
+  const free = p.rule === 'category-table' && p.categories.every((c) => c.pricePerTerm.amountMinor === 0);
+  if (free) {
+    out.push('Support is free: a renewal costs nothing (R0.5).');
+  } else if (p.rule === 'category-table') {
     const rows = p.categories.map((c) => `${c.productCategory} ${formatMoney(c.pricePerTerm)}`);
     out.push(
       `The renewal price depends on the product category (R0.5): ${joinWords(rows)} per ${formatTermUnit(plan.renewal.term)}.`,
@@ -115,8 +121,10 @@ function price(plan: Plan): string[] {
     out.push(`A commitment of ${formatTerm(p.commitment.term)} is required, ${ways} (R4.2).`);
     out.push('Users added mid-term are prorated to the end of the term (R4.2).');
   }
-  out.push(`Amounts are exact, in ${plan.currency} minor units (R0.6).`);
-  if (plan.payment.prepaid) out.push('Payment is made in advance.');
+  if (!free) {
+    out.push(`Amounts are exact, in ${plan.currency} minor units (R0.6).`);
+    if (plan.payment.prepaid) out.push('Payment is made in advance.');
+  }
   if (plan.payment.reinstatementFee) {
     out.push(
       `Reinstating a lapsed subscription costs a reinstatement fee of ${formatMoney(plan.payment.reinstatementFee)} plus the renewal (R4.4).`,
@@ -344,8 +352,11 @@ function refunds(plan: Plan): string[] {
     ];
   }
   if (r.policy === 'uncorrected-defect') {
+    const flat = flattenCategories(plan.categories).find((f) => f.category.id === r.category);
+    const target = flat ? effectiveTargets(plan.defaultTargets, flat).resolution : undefined;
+    const limit = target ? `within ${formatWithin(target)}` : 'within its resolution target';
     return [
-      `A defect in category ${r.category} not corrected within its resolution target makes the product's price refundable (R2.4, R5.1).`,
+      `A defect in category ${r.category} not corrected ${limit} makes the product's price refundable (R2.4, R5.1).`,
       tail,
     ];
   }
