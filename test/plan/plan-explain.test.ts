@@ -40,6 +40,7 @@ describe('explain reads like the seed', () => {
       "A defect in category anomaly not corrected within 30 working days makes the product's price refundable (R2.4, R5.1).",
     ],
     ['ticket-desk', 'Support is free: a renewal costs nothing (R0.5).'],
+    ['ticket-desk', 'Minor and major updates do not end with the support term.'],
     [
       'per-user-subscription',
       'A renewal after expiry is backdated to the old expiry date; service resumes from the invoice date or the payment date, whichever is earlier (R0.4, R4.2).',
@@ -97,6 +98,11 @@ describe('explain reads like the seed', () => {
       'opens or answers a ticket',
     ],
     ['S1 "NO technical support via email or phone": no phone (R2.1)', 'ticket-desk', 'Phone support is'],
+    [
+      'S1 "valid for a period of 6 months" is support only: updates are not cut off (R0.8)',
+      'ticket-desk',
+      'later ones cannot',
+    ],
     [
       'S4 R4.2: service does not wait for payment when the invoice is earlier (R0.4)',
       'per-user-subscription',

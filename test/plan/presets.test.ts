@@ -136,6 +136,12 @@ const cases: Case[] = [
     ],
     [['app', 'remote-portal', 'off-site-devices', 'integrations', 'add-extensions'], true, true],
   ],
+  [
+    'only support ends after 6 months; updates and downloads outlast it (R0.8, R1.3, S1)',
+    'ticket-desk',
+    (p) => [p.lapse.stops, p.entitlements.updates, p.entitlements.downloads],
+    [['support'], 'minor-and-major', 'all-releases'],
+  ],
   // Channels
   [
     'portal only; mail answered with a pointer to the portal (R2.1, S1)',

@@ -94,8 +94,10 @@ export const entitlementsSchema = z
       .enum(['minor-and-major', 'minor-only', 'none'])
       .describe('Which updates a covered customer gets.'),
     downloads: z
-      .enum(['covered-releases', 'none'])
-      .describe('Download only releases inside coverage (R0.8).'),
+      .enum(['covered-releases', 'all-releases', 'none'])
+      .describe(
+        'covered-releases: only releases inside coverage (R0.8: S0, S2, S4); all-releases: every release, support term or not (S1 ties only support to its 6 months).',
+      ),
     perpetualFallback: z
       .boolean()
       .describe('The license stays valid for life for releases published while covered (R0.3).'),

@@ -139,10 +139,19 @@ function entitlements(plan: Plan): string[] {
   const updates = { 'minor-and-major': 'minor and major updates', 'minor-only': 'minor updates', none: '' }[
     e.updates
   ];
-  const gets = [e.support ? 'technical support' : '', updates].filter((w) => w !== '');
+  const updatesOutlastCoverage = updates !== '' && !plan.lapse.stops.includes('updates');
+  const gets = [e.support ? 'technical support' : '', updatesOutlastCoverage ? '' : updates].filter(
+    (w) => w !== '',
+  );
   if (gets.length > 0) out.push(`While covered, the customer gets ${joinWords(gets)}.`);
+  if (updatesOutlastCoverage) {
+    out.push(`${updates[0]!.toUpperCase()}${updates.slice(1)} do not end with the support term.`);
+  }
   if (e.downloads === 'covered-releases') {
     out.push('Releases published within the coverage can be downloaded; later ones cannot (R0.8).');
+  }
+  if (e.downloads === 'all-releases') {
+    out.push('Every release can be downloaded, with or without an active support contract.');
   }
   if (e.perpetualFallback) {
     out.push(
