@@ -20,7 +20,11 @@ describe('explain reads like the seed', () => {
       'While covered, each new major version gets a new license key, issued and emailed automatically (R0.3).',
     ],
     ['annual-maintenance', 'Support request: first answer within 24 hours (calendar time) (R2.4).'],
-    ['ticket-desk', 'Support and maintenance runs for 6 months from the purchase date (R0.1).'],
+    ['ticket-desk', 'Technical support runs for 6 months from the purchase date (R0.1).'],
+    [
+      'annual-maintenance',
+      'There is no service calendar: every target counts calendar time, nights, weekends and holidays included (R2.4).',
+    ],
     [
       'ticket-desk',
       'Email to the support address gets an automatic answer pointing to the portal and creates no ticket (R2.1).',
@@ -98,6 +102,16 @@ describe('explain reads like the seed', () => {
       'opens or answers a ticket',
     ],
     ['S1 "NO technical support via email or phone": no phone (R2.1)', 'ticket-desk', 'Phone support is'],
+    [
+      'S1 "valid for a period of 6 months" is support only, not maintenance (R0.1)',
+      'ticket-desk',
+      'maintenance runs',
+    ],
+    [
+      'S0 states no support hours: a 24 h calendar-time target is not 24/7 support (R2.4)',
+      'annual-maintenance',
+      'around the clock',
+    ],
     [
       'S1 "valid for a period of 6 months" is support only: updates are not cut off (R0.8)',
       'ticket-desk',

@@ -62,8 +62,10 @@ function coverage(plan: Plan): string[] {
     startsAt === 'purchase-date'
       ? 'from the purchase date (R0.1)'
       : 'from the invoice date or the payment date, whichever is earlier (R4.2)';
+  // S1 ties only support to its term; updates outlast it (lapse.stops without updates).
+  const what = plan.lapse.stops.includes('updates') ? 'Support and maintenance' : 'Technical support';
   return [
-    `Support and maintenance runs for ${formatTerm(term)} ${start}.`,
+    `${what} runs for ${formatTerm(term)} ${start}.`,
     includedWithLicense
       ? 'The first term is included with each license purchase (R0.1).'
       : 'Support is bought as a separate subscription.',
@@ -200,7 +202,9 @@ function channels(plan: Plan): string[] {
 function serviceHours(plan: Plan): string[] {
   const cal = plan.calendar;
   if (!cal)
-    return ['There is no service calendar: every target runs in calendar time, around the clock (R2.4).'];
+    return [
+      'There is no service calendar: every target counts calendar time, nights, weekends and holidays included (R2.4).',
+    ];
   const holidays = cal.holidays
     ? `, closed on ${cal.holidays.country}${cal.holidays.region ? `-${cal.holidays.region}` : ''} public holidays`
     : '';
