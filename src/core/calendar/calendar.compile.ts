@@ -15,6 +15,19 @@ const DAY = 86_400;
 /** Years the engine compiles; Temporal and date-holidays are reliable inside this range. */
 export const MIN_YEAR = 1;
 export const MAX_YEAR = 9999;
+/** First and end second of the supported range: 0001-01-01T00:00:00Z and 10000-01-01T00:00:00Z. */
+export const RANGE_START = daysFromCivil(MIN_YEAR, 1, 1) * DAY;
+export const RANGE_END = daysFromCivil(MAX_YEAR + 1, 1, 1) * DAY;
+/**
+ * How far one query may reach: its answer (or, for a span query, its end) must lie within this many
+ * years of 365.2425 days of its start, so one query compiles at most MAX_QUERY_YEARS + 4 UTC years
+ * (the years it touches and one on each side). No real SLA comes near it; it keeps a query over a
+ * calendar without working time (a closure to the far future) or a huge duration prompt.
+ */
+export const MAX_QUERY_YEARS = 200;
+export const MAX_QUERY_SECONDS = MAX_QUERY_YEARS * 31_556_952;
+// The years [from, from + MAX_QUERY_SECONDS] touch at most MAX_QUERY_YEARS + 2 UTC years, plus a spare each side.
+const MAX_WINDOW_YEARS = MAX_QUERY_YEARS + 4;
 
 /**
  * A calendar compiled into sorted, merged UTC working intervals [starts[i], ends[i]) in epoch seconds,
@@ -22,7 +35,8 @@ export const MAX_YEAR = 9999;
  * Index `count` of each array is a sentinel (starts/ends/cumEnd = +∞, cum = total) so scans need no
  * bounds checks. Two indexes replace binary searches: dayFirst[d] is the first interval ending after
  * lo + d days, cumFirst[k] the first interval whose cumEnd reaches k × bucket seconds of working time.
- * The arrays cover [lo, hi) and are replaced (never mutated) when a query leaves that range.
+ * The arrays cover [lo, hi) and are replaced (never mutated) when a query leaves that range; lo and hi
+ * are NaN before the first compile.
  */
 export type CompiledCalendar = {
   readonly spec: CalendarSpec;
@@ -60,8 +74,9 @@ export function compileCalendar(spec: CalendarSpec, options: CompileOptions = {}
     spec,
     timeZone: spec.timeZone,
     workingDayLength: workingDayLengthOf(spec),
-    lo: 0,
-    hi: 0,
+    // NaN until the first compile, so every "is it covered" comparison fails and compiles first.
+    lo: Number.NaN,
+    hi: Number.NaN,
     count: 0,
     total: 0,
     starts: new Float64Array(0),
@@ -133,10 +148,22 @@ export function yearOf(t: number): number {
   return civilFromDays(Math.floor(t / DAY)).year;
 }
 
-/** Recompiles the calendar for the UTC years fromYear..toYear (inclusive). */
+/** Recompiles the calendar for the UTC years fromYear..toYear (inclusive, at most MAX_QUERY_YEARS + 4). */
 export function rebuild(cal: CompiledCalendar, fromYear: number, toYear: number): void {
-  if (!(fromYear >= MIN_YEAR && toYear <= MAX_YEAR && fromYear <= toYear)) {
-    throw new RangeError(`calendar queries must stay within the years ${MIN_YEAR}..${MAX_YEAR}`);
+  if (!(Number.isInteger(fromYear) && Number.isInteger(toYear) && fromYear <= toYear)) {
+    throw new RangeError(
+      `compiled years must be whole numbers with fromYear ≤ toYear, got ${fromYear}..${toYear}`,
+    );
+  }
+  if (fromYear < MIN_YEAR || toYear > MAX_YEAR) {
+    throw new RangeError(
+      `years ${fromYear}..${toYear} are beyond the supported range ${MIN_YEAR_TEXT}–${MAX_YEAR_TEXT}`,
+    );
+  }
+  if (toYear - fromYear + 1 > MAX_WINDOW_YEARS) {
+    throw new RangeError(
+      `years ${fromYear}..${toYear}: the engine compiles at most ${MAX_WINDOW_YEARS} years at once`,
+    );
   }
   const lo = yearStart(fromYear);
   const hi = yearStart(toYear + 1);
@@ -246,18 +273,52 @@ function subtractClosures(work: number[], closures: number[]): number[] {
   return out;
 }
 
-/** Makes sure the compiled range contains every epoch second in [from, to]; outside the hot path. */
-export function extendToCover(cal: CompiledCalendar, from: number, to: number): void {
-  if (!Number.isFinite(from) || !Number.isFinite(to)) throw new RangeError('instant must be a finite number');
-  if (cal.count > 0 || cal.hi > cal.lo) {
-    if (from >= cal.lo && to < cal.hi) return;
+const MIN_YEAR_TEXT = String(MIN_YEAR).padStart(4, '0');
+const MAX_YEAR_TEXT = String(MAX_YEAR);
+
+/** The supported range as text, for error messages. */
+export const SUPPORTED_RANGE_TEXT = `${MIN_YEAR_TEXT}–${MAX_YEAR_TEXT}`;
+
+/** An epoch second as ISO 8601 UTC text for error messages (the number itself when Date cannot show it). */
+export function formatInstant(t: number): string {
+  if (!(Math.abs(t) <= 8.64e12)) return `${t} s`;
+  return new Date(Math.round(t * 1000)).toISOString().replace('.000Z', 'Z');
+}
+
+/** Throws a RangeError unless t is a finite epoch second inside [RANGE_START, RANGE_END]. */
+export function checkInstant(t: number): void {
+  if (!Number.isFinite(t)) throw new RangeError(`instant must be a finite number of seconds, got ${t}`);
+  if (t < RANGE_START || t > RANGE_END) {
+    throw new RangeError(`instant ${formatInstant(t)} is beyond the supported range ${SUPPORTED_RANGE_TEXT}`);
   }
-  const wantFrom = yearOf(from) - 1;
-  const wantTo = yearOf(to) + 1;
-  const empty = cal.hi <= cal.lo;
+}
+
+/**
+ * Makes sure the compiled range contains every epoch second in [from, to] (to ≤ RANGE_END; to − from at
+ * most MAX_QUERY_SECONDS); outside the hot path. Compiles whole UTC years with one spare year each side,
+ * keeping the years already compiled when they are near and the union stays small enough.
+ */
+export function extendToCover(cal: CompiledCalendar, from: number, to: number): void {
+  checkInstant(from);
+  checkInstant(to);
+  if (cal.hi > cal.lo && from >= cal.lo && to < cal.hi) return;
+  if (to - from > MAX_QUERY_SECONDS) {
+    throw new RangeError(
+      `request spans more than ${MAX_QUERY_YEARS} years (${formatInstant(from)} to ${formatInstant(to)})`,
+    );
+  }
+  const wantFrom = Math.max(MIN_YEAR, yearOf(from) - 1);
+  const wantTo = Math.min(MAX_YEAR, yearOf(to) + 1);
+  if (!(cal.hi > cal.lo)) {
+    rebuild(cal, wantFrom, wantTo);
+    return;
+  }
+  const haveFrom = yearOf(cal.lo);
+  const haveTo = yearOf(cal.hi - 1);
   // Keep what is compiled when the new years are near it; otherwise start a fresh window at the query.
-  const near = !empty && wantFrom <= yearOf(cal.hi) + 50 && wantTo >= yearOf(cal.lo) - 50;
-  const fromYear = near ? Math.min(wantFrom, yearOf(cal.lo)) : wantFrom;
-  const toYear = near ? Math.max(wantTo, yearOf(cal.hi - 1)) : wantTo;
-  rebuild(cal, Math.max(MIN_YEAR, fromYear), Math.min(MAX_YEAR, toYear));
+  const fromYear = Math.min(wantFrom, haveFrom);
+  const toYear = Math.max(wantTo, haveTo);
+  const near = wantFrom <= haveTo + 50 && wantTo >= haveFrom - 50;
+  if (near && toYear - fromYear + 1 <= MAX_WINDOW_YEARS) rebuild(cal, fromYear, toYear);
+  else rebuild(cal, wantFrom, wantTo);
 }

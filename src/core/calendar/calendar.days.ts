@@ -1,6 +1,14 @@
 import { Temporal } from 'temporal-polyfill';
 import { daysFromCivil, formatLocalDate } from './calendar.civil.ts';
-import type { CompiledCalendar } from './calendar.compile.ts';
+import {
+  type CompiledCalendar,
+  formatInstant,
+  MAX_QUERY_SECONDS,
+  MAX_QUERY_YEARS,
+  MAX_YEAR,
+  RANGE_END,
+  SUPPORTED_RANGE_TEXT,
+} from './calendar.compile.ts';
 import {
   addWorkingTimeEpoch,
   fromEpochSeconds,
@@ -52,16 +60,34 @@ export function isWorkingDay(cal: CompiledCalendar, epochDay: number): boolean {
 // Saturday is Monday's opening), then the local date steps over n working days keeping the wall time. A
 // wall time that does not exist on the target date resolves forward ('compatible'); a repeated one takes
 // its first occurrence.
+// The day loop is bounded like every query: at most MAX_QUERY_YEARS of dates, never past 9999-12-31.
 function addSameLocalTime(cal: CompiledCalendar, t: number, n: number): number {
+  // n working days are n distinct dates: more than the dates in MAX_QUERY_YEARS can never fit.
+  if (n > MAX_QUERY_DAYS) throw tooFar(t, `${n} working days`);
   const start = isWorkingInstantEpoch(cal, t) ? t : nextWorkingInstantEpoch(cal, t);
   if (n === 0) return start;
   const local = fromEpochSeconds(start).toZonedDateTimeISO(cal.timeZone);
   let day = daysFromCivil(local.year, local.month, local.day);
+  const lastDay = Math.min(LAST_DAY, day + MAX_QUERY_DAYS);
   for (let counted = 0; counted < n; ) {
     day += 1;
+    if (day > lastDay) throw tooFar(t, `${n} working days`);
     if (isWorkingDay(cal, day)) counted += 1;
   }
   const target = Temporal.PlainDateTime.from(`${formatLocalDate(day)}T${local.toPlainTime().toString()}`);
   const zoned = target.toZonedDateTime(cal.timeZone, { disambiguation: 'compatible' });
-  return zoned.epochMilliseconds / 1000;
+  const result = zoned.epochMilliseconds / 1000;
+  if (result > RANGE_END || result - t > MAX_QUERY_SECONDS) throw tooFar(t, `${n} working days`);
+  return result;
+}
+
+const MAX_QUERY_DAYS = Math.floor(MAX_QUERY_SECONDS / 86_400);
+const LAST_DAY = daysFromCivil(MAX_YEAR, 12, 31);
+
+function tooFar(t: number, what: string): RangeError {
+  return new RangeError(
+    RANGE_END - t < MAX_QUERY_SECONDS
+      ? `result beyond the supported range ${SUPPORTED_RANGE_TEXT}: ${what} after ${formatInstant(t)}`
+      : `request spans more than ${MAX_QUERY_YEARS} years: ${what} after ${formatInstant(t)}`,
+  );
 }

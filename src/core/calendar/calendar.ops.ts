@@ -1,6 +1,17 @@
 import { Temporal } from 'temporal-polyfill';
-import { daysFromCivil } from './calendar.civil.ts';
-import { type CompiledCalendar, extendToCover, MAX_YEAR, MIN_YEAR } from './calendar.compile.ts';
+import {
+  type CompiledCalendar,
+  checkInstant,
+  extendToCover,
+  formatInstant,
+  MAX_QUERY_SECONDS,
+  MAX_QUERY_YEARS,
+  MAX_YEAR,
+  MIN_YEAR,
+  RANGE_END,
+  RANGE_START,
+  SUPPORTED_RANGE_TEXT,
+} from './calendar.compile.ts';
 
 // The numeric API works in epoch seconds (fractions allowed) and allocates nothing per call: two index
 // lookups over the compiled typed arrays, each followed by a short forward scan (see CompiledCalendar).
@@ -36,9 +47,53 @@ function covers(cal: CompiledCalendar, t: number): boolean {
   return t >= cal.lo && t < cal.hi;
 }
 
+// Compiles around t for a query about the instant t itself, which must lie before the end of 9999.
+function coverPoint(cal: CompiledCalendar, t: number): void {
+  if (t === RANGE_END) {
+    throw new RangeError(`instant ${formatInstant(t)} is beyond the supported range ${SUPPORTED_RANGE_TEXT}`);
+  }
+  extendToCover(cal, t, t);
+}
+
 function checkSeconds(seconds: number): void {
   if (!Number.isFinite(seconds))
     throw new RangeError(`working time must be a finite number of seconds, got ${seconds}`);
+}
+
+// Slow paths never recurse: each loop grows the compiled years forward (or backward) until the answer is
+// inside them, and stops with a RangeError at the year limits or MAX_QUERY_YEARS from the start.
+// Growing by at least the compiled span keeps a long stretch without working time (a closure for
+// years) to a logarithmic number of rebuilds, not one per year.
+
+const YEAR = 31_556_952;
+
+function yearsNeeded(cal: CompiledCalendar, missing: number): number {
+  const span = Math.max(1, Math.round((cal.hi - cal.lo) / YEAR));
+  const perYear = cal.total / span;
+  return perYear > 0 ? Math.max(span, Math.ceil(missing / perYear) + 1) : span;
+}
+
+/** The latest instant a query from t may answer forward: MAX_QUERY_YEARS later or the end of 9999. */
+function forwardLimit(t: number): number {
+  return Math.min(RANGE_END, t + MAX_QUERY_SECONDS);
+}
+
+function backwardLimit(t: number): number {
+  return Math.max(RANGE_START, t - MAX_QUERY_SECONDS);
+}
+
+// What: "not enough working time" / "no working time"; the limit decides which rule was hit.
+function outOfReach(what: string, t: number, limit: number, forward: boolean): RangeError {
+  const start = formatInstant(t);
+  if (limit === (forward ? RANGE_END : RANGE_START)) {
+    const edge = forward ? `the end of ${MAX_YEAR}` : `the start of ${String(MIN_YEAR).padStart(4, '0')}`;
+    return new RangeError(
+      `result beyond the supported range ${SUPPORTED_RANGE_TEXT}: ${what} between ${start} and ${edge}`,
+    );
+  }
+  return new RangeError(
+    `request spans more than ${MAX_QUERY_YEARS} years: ${what} within ${MAX_QUERY_YEARS} years ${forward ? 'after' : 'before'} ${start}`,
+  );
 }
 
 /**
@@ -51,31 +106,33 @@ export function addWorkingTimeEpoch(cal: CompiledCalendar, t: number, seconds: n
     checkSeconds(seconds);
     return seconds === 0 ? t : subtractWorkingTimeEpoch(cal, t, -seconds);
   }
-  if (!covers(cal, t)) extendToCover(cal, t, t);
+  if (!covers(cal, t)) coverPoint(cal, t);
   const target = workedBefore(cal, t) + seconds;
   if (target > cal.total) return addBeyondRange(cal, t, seconds);
   const j = intervalReaching(cal, target, false);
-  return cal.starts[j]! + (target - cal.cum[j]!);
+  const result = cal.starts[j]! + (target - cal.cum[j]!);
+  if (result - t > MAX_QUERY_SECONDS)
+    throw outOfReach('not enough working time', t, t + MAX_QUERY_SECONDS, true);
+  return result;
 }
 
 // Slow path: grow the compiled range forward by an estimate of the years the remaining time needs.
 function addBeyondRange(cal: CompiledCalendar, t: number, seconds: number): number {
-  const remaining = workedBefore(cal, t) + seconds - cal.total;
-  if (cal.hi >= RANGE_END) throw new RangeError(`no working time left before the year ${MAX_YEAR + 1}`);
-  extendToCover(cal, t, Math.min(RANGE_END - 1, cal.hi + yearsNeeded(cal, remaining) * YEAR));
-  return addWorkingTimeEpoch(cal, t, seconds);
-}
-
-const YEAR = 31_556_952;
-const RANGE_START = daysFromCivil(MIN_YEAR, 1, 1) * DAY;
-const RANGE_END = daysFromCivil(MAX_YEAR + 1, 1, 1) * DAY;
-
-// Grows by at least the compiled span, so a long stretch without working time (a closure for years)
-// costs a logarithmic number of rebuilds, not one per year.
-function yearsNeeded(cal: CompiledCalendar, missing: number): number {
-  const span = Math.max(1, Math.round((cal.hi - cal.lo) / YEAR));
-  const perYear = cal.total / span;
-  return perYear > 0 ? Math.max(span, Math.ceil(missing / perYear) + 1) : span;
+  checkSeconds(seconds);
+  const limit = forwardLimit(t);
+  // Working time never outruns the clock (the compiled intervals are disjoint UTC intervals).
+  if (seconds > limit - t) throw outOfReach('not enough working time', t, limit, true);
+  for (;;) {
+    const target = workedBefore(cal, t) + seconds;
+    if (target <= cal.total) {
+      const j = intervalReaching(cal, target, false);
+      const result = cal.starts[j]! + (target - cal.cum[j]!);
+      if (result <= limit) return result;
+      throw outOfReach('not enough working time', t, limit, true);
+    }
+    if (cal.hi >= limit) throw outOfReach('not enough working time', t, limit, true);
+    extendToCover(cal, t, Math.min(limit, cal.hi + yearsNeeded(cal, target - cal.total) * YEAR));
+  }
 }
 
 /**
@@ -92,57 +149,98 @@ export function subtractWorkingTimeEpoch(cal: CompiledCalendar, t: number, secon
   const target = workedBefore(cal, t) - seconds;
   if (target < 0) return subtractBeyondRange(cal, t, seconds);
   const j = intervalReaching(cal, target, true);
-  return cal.starts[j]! + (target - cal.cum[j]!);
+  const result = cal.starts[j]! + (target - cal.cum[j]!);
+  if (t - result > MAX_QUERY_SECONDS)
+    throw outOfReach('not enough working time', t, t - MAX_QUERY_SECONDS, false);
+  return result;
 }
 
 function subtractBeyondRange(cal: CompiledCalendar, t: number, seconds: number): number {
-  const missing = seconds - workedBefore(cal, t);
-  if (cal.lo <= RANGE_START) throw new RangeError(`no working time left after the year ${MIN_YEAR}`);
-  const from = Math.max(RANGE_START, cal.lo - yearsNeeded(cal, missing) * YEAR);
-  extendToCover(cal, from, Math.min(t, cal.hi - 1));
-  return subtractWorkingTimeEpoch(cal, t, seconds);
+  checkSeconds(seconds);
+  const limit = backwardLimit(t);
+  if (seconds > t - limit) throw outOfReach('not enough working time', t, limit, false);
+  for (;;) {
+    const target = workedBefore(cal, t) - seconds;
+    if (target >= 0) {
+      const j = intervalReaching(cal, target, true);
+      const result = cal.starts[j]! + (target - cal.cum[j]!);
+      if (result >= limit) return result;
+      throw outOfReach('not enough working time', t, limit, false);
+    }
+    if (cal.lo <= limit) throw outOfReach('not enough working time', t, limit, false);
+    extendToCover(cal, Math.max(limit, cal.lo - yearsNeeded(cal, -target) * YEAR), t);
+  }
 }
 
 /**
- * Working seconds in [a, b); negative when b is before a.
+ * Working seconds in [a, b); negative when b is before a. a and b at most MAX_QUERY_YEARS apart.
  * @example workingTimeBetweenEpoch(cal, monday0900, monday1800) // 32400
  */
 export function workingTimeBetweenEpoch(cal: CompiledCalendar, a: number, b: number): number {
   if (b < a) return -workingTimeBetweenEpoch(cal, b, a);
+  if (b - a > MAX_QUERY_SECONDS) throw spanTooLong(a, b);
   if (!(a >= cal.lo && b <= cal.hi)) extendToCover(cal, a, b);
   return workedBefore(cal, b) - workedBefore(cal, a);
 }
 
+function spanTooLong(a: number, b: number): RangeError {
+  checkInstant(a);
+  checkInstant(b);
+  return new RangeError(
+    `request spans more than ${MAX_QUERY_YEARS} years: ${formatInstant(a)} to ${formatInstant(b)}`,
+  );
+}
+
 /** Whether t is working time (intervals are half-open: the opening instant works, the closing does not). */
 export function isWorkingInstantEpoch(cal: CompiledCalendar, t: number): boolean {
-  if (!covers(cal, t)) extendToCover(cal, t, t);
+  if (!covers(cal, t)) coverPoint(cal, t);
   return cal.starts[intervalAfter(cal, t)]! <= t;
 }
 
 /** t itself when it is working, else the next opening: where a late-start clock begins counting. */
 export function nextWorkingInstantEpoch(cal: CompiledCalendar, t: number): number {
-  if (!covers(cal, t)) extendToCover(cal, t, t);
+  if (!covers(cal, t)) coverPoint(cal, t);
   const i = intervalAfter(cal, t);
-  if (i === cal.count) {
-    if (cal.hi >= RANGE_END) throw new RangeError(`no working time left before the year ${MAX_YEAR + 1}`);
-    extendToCover(cal, t, Math.min(RANGE_END - 1, cal.hi + yearsNeeded(cal, 0) * YEAR));
-    return nextWorkingInstantEpoch(cal, t);
+  const result = i === cal.count ? nextBeyondRange(cal, t) : Math.max(t, cal.starts[i]!);
+  if (result - t > MAX_QUERY_SECONDS) throw outOfReach('no working time', t, t + MAX_QUERY_SECONDS, true);
+  return result;
+}
+
+function nextBeyondRange(cal: CompiledCalendar, t: number): number {
+  const limit = forwardLimit(t);
+  let i = cal.count;
+  while (i === cal.count) {
+    if (cal.hi >= limit) throw outOfReach('no working time', t, limit, true);
+    extendToCover(cal, t, Math.min(limit, cal.hi + yearsNeeded(cal, 0) * YEAR));
+    i = intervalAfter(cal, t);
   }
   return Math.max(t, cal.starts[i]!);
 }
 
 /** The end of the working stretch containing t (t itself when t is not working). */
 export function workingStretchEndEpoch(cal: CompiledCalendar, t: number): number {
-  if (!covers(cal, t)) extendToCover(cal, t, t);
+  if (!covers(cal, t)) coverPoint(cal, t);
   const i = intervalAfter(cal, t);
   if (i === cal.count || cal.starts[i]! > t) return t;
-  const end = cal.ends[i]!;
-  // A stretch cut at the compiled range's end may continue into the next year.
-  return end === cal.hi ? workingStretchEndEpoch(cal, end) : end;
+  const limit = forwardLimit(t);
+  let end = cal.ends[i]!;
+  // A stretch cut at the compiled range's end may continue into the next year (up to the end of 9999).
+  while (end === cal.hi && end < RANGE_END) {
+    if (cal.hi >= limit) break;
+    extendToCover(cal, t, Math.min(limit, cal.hi + yearsNeeded(cal, 0) * YEAR));
+    end = cal.ends[intervalAfter(cal, t)]!;
+  }
+  if (end > limit || (end === cal.hi && end < RANGE_END)) {
+    throw new RangeError(
+      `request spans more than ${MAX_QUERY_YEARS} years: the working stretch at ${formatInstant(t)} lasts longer`,
+    );
+  }
+  return end;
 }
 
 /** The merged working intervals overlapping [a, b), clipped to it, as [start, end] epoch-second pairs. */
 export function workingIntervalsEpoch(cal: CompiledCalendar, a: number, b: number): Array<[number, number]> {
+  if (b - a > MAX_QUERY_SECONDS) throw spanTooLong(a, b);
   if (!(a >= cal.lo && b <= cal.hi)) extendToCover(cal, a, b);
   const out: Array<[number, number]> = [];
   for (let i = intervalAfter(cal, a); i < cal.count && cal.starts[i]! < b; i++) {
