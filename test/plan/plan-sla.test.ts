@@ -157,6 +157,22 @@ describe('SLA due instants at hand-checked examples', () => {
 });
 
 describe('SLA rules around the targets', () => {
+  it('a maintenance window pauses the calendar-time resolution target too (R2.5, S1)', () => {
+    const plan = structuredClone(presets['ticket-desk']);
+    plan.calendar!.closures = [
+      { start: '2026-12-05T00:00:00Z', end: '2026-12-06T00:00:00Z', reason: 'upgrade' },
+    ];
+    const resolution = (p: typeof plan) => {
+      const result = computeSlaDueDates(p, 'question', Temporal.Instant.from('2026-12-01T10:00:00Z'));
+      if (!result.ok) throw new Error(result.message);
+      return result.due.find((d) => d.kind === 'resolution')?.dueAt.toString();
+    };
+    expect(resolution(presets['ticket-desk'])).toBe('2026-12-15T10:00:00Z');
+    expect(resolution(plan)).toBe('2026-12-16T10:00:00Z');
+    plan.pauses.maintenanceWindows = false;
+    expect(resolution(plan)).toBe('2026-12-15T10:00:00Z');
+  });
+
   it("3.4 without complete inoperability has no resolution target, and is not given category 3's (R2.4, S3)", () => {
     const result = due('business-sla', '3.4', at('2026-11-27T17:30', MSK));
     expect(result.due.map((d) => d.kind)).toEqual(['assignment']);

@@ -16,7 +16,11 @@ export interface PlanCalendars {
 }
 
 export function compilePlanCalendars(plan: Plan): PlanCalendars {
-  const always = compileCalendar(alwaysOpenCalendarSpec);
+  // R2.5 (S1): with maintenance pauses on, calendar-time targets also stop during the announced windows.
+  const closures = plan.pauses.maintenanceWindows ? (plan.calendar?.closures ?? []) : [];
+  const always = compileCalendar(
+    closures.length > 0 ? { ...alwaysOpenCalendarSpec, closures } : alwaysOpenCalendarSpec,
+  );
   return plan.calendar ? { working: compileCalendar(plan.calendar), always } : { always };
 }
 
