@@ -3,6 +3,8 @@ export {
   type CompiledCalendar,
   type CompileOptions,
   compileCalendar,
+  MAX_QUERY_SECONDS,
+  MAX_QUERY_YEARS,
   MAX_YEAR,
   MIN_YEAR,
   workingDayLengthOf,
