@@ -156,6 +156,18 @@ const cases: Case[] = [
     ['tickets', true, true],
   ],
   [
+    'remote assistance on your system (R2.1, S0)',
+    'annual-maintenance',
+    (p) => p.channels.remoteAssistance,
+    true,
+  ],
+  [
+    'no intervention on the customer store, so no remote assistance (R2.1, S2)',
+    'addon-support',
+    (p) => p.channels.remoteAssistance,
+    false,
+  ],
+  [
     'phone limited to 5 incidents per contract year (R2.1, S4)',
     'per-user-subscription',
     (p) => p.channels.phone.incidentsPerContractYear,
@@ -210,10 +222,16 @@ const cases: Case[] = [
     ['target', 'target'],
   ],
   [
-    'a defect is corrected within 30 working days (R2.4, S2)',
+    'a defect is corrected within 30 working days, an undertaking (R2.4, S2)',
     'addon-support',
-    (p) => targetsOf(p, 'anomaly').resolution?.within,
-    '30wd',
+    (p) => targetsOf(p, 'anomaly').resolution,
+    { within: '30wd', clock: 'working', binding: 'guarantee' },
+  ],
+  [
+    'renewal of an expired support starts at the renewal date, at any point (R0.4, S2)',
+    'addon-support',
+    (p) => [p.renewal.serviceResumesFrom, p.renewal.deadline, p.renewal.maxTermsPerRenewal],
+    ['term-start', 'none', 1],
   ],
   // Pauses and automations
   [
@@ -307,6 +325,12 @@ const cases: Case[] = [
     'hourly',
   ],
   ['without a contract: refused (R1.7, S0)', 'annual-maintenance', (p) => p.withoutContract.mode, 'refuse'],
+  [
+    'on lapse support, updates, features and backups stop; backups may be deleted (R4.3, S4)',
+    'per-user-subscription',
+    (p) => [p.lapse.stops, p.lapse.backupRetentionDays !== undefined, p.entitlements.configBackups],
+    [['support', 'updates', 'downloads', 'features', 'backup-downloads'], true, true],
+  ],
   [
     'hardware, network and third-party issues out of scope (R1.6, S4)',
     'per-user-subscription',
