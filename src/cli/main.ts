@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAdminCommands } from './admin.command.ts';
 import { registerCalendarCommands } from './calendar.command.ts';
 import { registerDbCommands } from './db.command.ts';
 import { registerPlanCommands } from './plan.command.ts';
@@ -17,6 +18,7 @@ registerDbCommands(program);
 registerCalendarCommands(program);
 registerPlanCommands(program);
 registerSlaCommands(program);
+registerAdminCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { buildApp } from '../server/app.ts';
 import { type Config, loadConfig } from '../server/config.ts';
 import { DataDirInUseError } from '../server/db/data-dir-lock.ts';
@@ -7,6 +7,7 @@ import { createDatabase, type DatabaseHandle } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { seedDemo } from '../server/demo/demo.seed.ts';
 import { ensureFirstAdmin } from '../server/demo/first-admin.ts';
+import { createLogger } from '../server/http/logger.ts';
 import { CliError, runAction } from './cli-io.ts';
 
 export function registerServeCommand(program: Command): void {
@@ -19,13 +20,14 @@ export function registerServeCommand(program: Command): void {
 
 async function serve(demo: boolean): Promise<void> {
   const config = readConfig();
-  const handle = await openDatabase(config);
+  const logger = createLogger(config.logLevel);
+  const handle = await openDatabase(config, logger);
   try {
     await prepareDatabase(handle);
     const now = new Date();
     const link = await ensureFirstAdmin(handle.db, now);
     if (demo) await seedDemo(handle.db, now);
-    const app = await buildApp({ config, db: handle.db });
+    const app = await buildApp({ config, db: handle.db, logger });
     const base = await listen(app, config);
     const publicBase = config.publicUrl?.replace(/\/$/, '') ?? base;
     printWelcome(publicBase, handle.backend, link && `${publicBase}/v1/auth/one-time/${link.token}`, demo);
@@ -44,9 +46,13 @@ function readConfig(): Config {
   }
 }
 
-async function openDatabase(config: Config): Promise<DatabaseHandle> {
+async function openDatabase(config: Config, logger: FastifyBaseLogger): Promise<DatabaseHandle> {
   try {
-    return await createDatabase(config);
+    // An idle pooled PostgreSQL connection that drops (server restart, network) is logged, not fatal:
+    // the pool replaces it on the next query.
+    return await createDatabase(config, {
+      onIdleError: (error) => logger.error({ err: error }, 'idle PostgreSQL connection lost'),
+    });
   } catch (error) {
     if (error instanceof DataDirInUseError) {
       throw new CliError(

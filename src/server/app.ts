@@ -3,8 +3,12 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { enforceDeclaredAccess, type RouteEntry, registerAccessControl } from './auth/access.ts';
+import { registerAccountRoutes } from './auth/accounts.routes.ts';
 import { registerApiKeyRoutes } from './auth/api-keys.routes.ts';
 import { registerAuthRoutes } from './auth/auth.routes.ts';
+import { registerOneTimeRoutes } from './auth/one-time.routes.ts';
+import type { ScryptCost } from './auth/secrets.ts';
+import { registerSignInThrottle, type SignInLimits } from './auth/sign-in-throttle.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database-types.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
@@ -21,6 +25,10 @@ export type AppOptions = {
   logger?: FastifyBaseLogger;
   /** The source of "now" for sessions, tokens and keys; tests pass a fixed or moving clock. */
   clock?: () => Date;
+  /** Sign-in throttle limits (default SIGN_IN_LIMITS). */
+  signInLimits?: SignInLimits;
+  /** scrypt cost of new password hashes (default SCRYPT_COST); tests lower it. */
+  passwordCost?: ScryptCost;
 };
 
 declare module 'fastify' {
@@ -56,7 +64,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerOpenApi(app, API_VERSION);
 
   registerSystemRoutes(app, { db, metrics });
-  registerAuthRoutes(app, { db, config, clock });
+  const throttle = await registerSignInThrottle(app, options.signInLimits);
+  registerAuthRoutes(app, { db, config, clock, throttle, passwordCost: options.passwordCost });
+  await registerOneTimeRoutes(app, { db, config, clock, throttle });
+  registerAccountRoutes(app, { db, config, clock });
   registerApiKeyRoutes(app, { db, clock });
   registerPlanRoutes(app, { db });
   await app.ready();

@@ -1,7 +1,7 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Role, Scope } from '../../src/schema/auth.schema.ts';
-import { buildApp } from '../../src/server/app.ts';
+import { type AppOptions, buildApp } from '../../src/server/app.ts';
 import { SESSION_COOKIE } from '../../src/server/auth/access.ts';
 import { createAccount } from '../../src/server/auth/accounts.service.ts';
 import { createApiKey } from '../../src/server/auth/api-keys.service.ts';
@@ -22,8 +22,21 @@ export function testClock(start = new Date('2026-03-02T09:00:00Z')) {
   };
 }
 
-export async function makeApp(db: Kysely<Database>, clock = testClock()): Promise<FastifyInstance> {
-  return buildApp({ config: testConfig, db, clock: clock.now });
+/** Low scrypt cost for test passwords only; verification reads the cost from the stored hash. */
+export const FAST_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };
+
+export async function makeApp(
+  db: Kysely<Database>,
+  clock = testClock(),
+  options: Partial<AppOptions> = {},
+): Promise<FastifyInstance> {
+  return buildApp({ config: testConfig, db, clock: clock.now, passwordCost: FAST_SCRYPT, ...options });
+}
+
+/** The `name=value` part of the first Set-Cookie header. */
+export function cookieOf(setCookie: string | string[] | undefined): string {
+  const first = [setCookie ?? []].flat()[0] ?? '';
+  return first.split(';')[0] ?? '';
 }
 
 export type SignedIn = { cookie: string; csrfToken: string; accountId: string };

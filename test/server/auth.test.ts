@@ -2,19 +2,14 @@ import { expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.ts';
 import { createAccount } from '../../src/server/auth/accounts.service.ts';
 import { sha256 } from '../../src/server/auth/secrets.ts';
-import { createOneTimeToken, createSession } from '../../src/server/auth/sessions.service.ts';
+import { createSession } from '../../src/server/auth/sessions.service.ts';
 import { loadConfig } from '../../src/server/config.ts';
 import { describeDb } from '../support/db-harness.ts';
-import { apiKeyWith, makeApp, signIn, testClock } from './app-helpers.ts';
+import { apiKeyWith, cookieOf, makeApp, signIn, testClock } from './app-helpers.ts';
 
 /** Low scrypt cost for test accounts only; verification reads the cost from the stored hash. */
 const FAST = { N: 2 ** 10, r: 8, p: 1 };
 const HOUR = 60 * 60 * 1000;
-
-function cookieOf(setCookie: string | string[] | undefined): string {
-  const first = [setCookie ?? []].flat()[0] ?? '';
-  return first.split(';')[0] ?? '';
-}
 
 describeDb('auth routes', (getDb) => {
   const withPassword = (email: string, role: 'admin' | 'agent' = 'agent') =>
@@ -152,55 +147,6 @@ describeDb('auth routes', (getDb) => {
     await createSession(db, who.accountId, clock.now());
     const left = await db.selectFrom('sessions').select('expires_at').execute();
     expect(left.map((s) => s.expires_at.getTime())).toEqual([clock.now().getTime() + 12 * HOUR]);
-    await app.close();
-  });
-
-  it('GET /v1/auth/one-time/:token signs in once (HEAD does not consume it) and redirects to /; a reused token → 401 TOKEN_INVALID', async () => {
-    const { db } = getDb();
-    const clock = testClock();
-    const admin = await createAccount(
-      db,
-      { email: 'root@example.test', name: 'Root', role: 'admin' },
-      clock.now(),
-    );
-    const token = await createOneTimeToken(db, admin.id, clock.now());
-    const stored = await db.selectFrom('one_time_tokens').select('token_hash').executeTakeFirstOrThrow();
-    expect(stored.token_hash).toBe(sha256(token));
-    const app = await makeApp(db, clock);
-    const head = await app.inject({ method: 'HEAD', url: `/v1/auth/one-time/${token}` });
-    expect(head.statusCode).toBe(404);
-    const first = await app.inject({ method: 'GET', url: `/v1/auth/one-time/${token}` });
-    expect(first.statusCode).toBe(302);
-    expect(first.headers.location).toBe('/');
-    const me = await app.inject({
-      method: 'GET',
-      url: '/v1/auth/me',
-      headers: { cookie: cookieOf(first.headers['set-cookie']) },
-    });
-    expect(me.json().account.email).toBe('root@example.test');
-    const again = await app.inject({ method: 'GET', url: `/v1/auth/one-time/${token}` });
-    expect(again.statusCode).toBe(401);
-    expect(again.json().error.code).toBe('TOKEN_INVALID');
-    expect(again.headers['set-cookie']).toBeUndefined();
-    await app.close();
-  });
-
-  it('GET /v1/auth/one-time/:token: an expired (after 24 h) or unknown token → 401 TOKEN_INVALID', async () => {
-    const { db } = getDb();
-    const clock = testClock();
-    const admin = await createAccount(
-      db,
-      { email: 'root@example.test', name: 'Root', role: 'admin' },
-      clock.now(),
-    );
-    const token = await createOneTimeToken(db, admin.id, clock.now());
-    const app = await makeApp(db, clock);
-    clock.advance(24 * HOUR);
-    for (const t of [token, 'not-a-token', sha256(token)]) {
-      const res = await app.inject({ method: 'GET', url: `/v1/auth/one-time/${t}` });
-      expect(res.statusCode).toBe(401);
-      expect(res.json().error.code).toBe('TOKEN_INVALID');
-    }
     await app.close();
   });
 });

@@ -21,7 +21,7 @@ describeDb('route permissions (the whole route table)', (getDb) => {
     const everyScopeKey = await apiKeyWith(db, ['plans:read']);
     const app = await makeApp(db);
     const guarded = app.routeTable.filter((r) => r.access !== 'public');
-    expect(guarded.length).toBeGreaterThanOrEqual(8);
+    expect(guarded.length).toBeGreaterThanOrEqual(13);
     for (const route of guarded) {
       const label = `${route.method} ${route.url}`;
       const anonymous = await app.inject(request(route));
@@ -50,7 +50,13 @@ describeDb('route permissions (the whole route table)', (getDb) => {
       'POST /v1/auth/login': 'public',
       'POST /v1/auth/logout': 'signed-in',
       'GET /v1/auth/me': 'signed-in',
+      'POST /v1/auth/password': 'signed-in',
       'GET /v1/auth/one-time/:token': 'public',
+      'POST /v1/auth/one-time/:token': 'public',
+      'POST /v1/accounts': { role: 'admin' },
+      'GET /v1/accounts': { role: 'admin' },
+      'PATCH /v1/accounts/:id': { role: 'admin' },
+      'POST /v1/accounts/:id/login-link': { role: 'admin' },
       'POST /v1/api-keys': { role: 'admin' },
       'GET /v1/api-keys': { role: 'admin' },
       'DELETE /v1/api-keys/:id': { role: 'admin' },

@@ -70,6 +70,8 @@ export async function checkCredentials(
     .where('email', '=', normalizeEmail(email))
     .executeTakeFirst();
   const matches = await verifyPassword(password, row?.password_hash ?? DUMMY_PASSWORD_HASH);
-  if (!row?.password_hash || !matches) return { ok: false, code: 'INVALID_CREDENTIALS' };
+  // A disabled account gets the same answer as a wrong password: the form does not reveal it.
+  if (!row?.password_hash || !matches || row.disabled_at !== null)
+    return { ok: false, code: 'INVALID_CREDENTIALS' };
   return { ok: true, account: toAccount(row) };
 }

@@ -64,7 +64,10 @@ export async function revokeApiKey(db: Kysely<Database>, id: string, now: Date):
   return row !== undefined;
 }
 
-/** The live key behind a presented secret, recording its use; undefined when malformed, unknown or revoked. */
+/**
+ * The live key behind a presented secret, recording its use; undefined when malformed, unknown,
+ * revoked, or created by an account that is now disabled.
+ */
 export async function authenticateApiKey(
   db: Kysely<Database>,
   presented: string,
@@ -74,9 +77,12 @@ export async function authenticateApiKey(
   if (!match) return undefined;
   const row = await db
     .selectFrom('api_keys')
-    .select(['id', 'key_hash', 'scopes'])
+    .leftJoin('accounts', 'accounts.id', 'api_keys.created_by')
+    .select(['api_keys.id', 'key_hash', 'scopes'])
     .where('prefix', '=', match[1]!)
     .where('revoked_at', 'is', null)
+    // A key works only while the account that created it is enabled.
+    .where('accounts.disabled_at', 'is', null)
     .executeTakeFirst();
   if (!row || !safeEqual(row.key_hash, sha256(presented))) return undefined;
   await db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', row.id).execute();

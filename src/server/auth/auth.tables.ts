@@ -11,6 +11,8 @@ export interface AccountsTable {
   /** Null until the account sets a password (the first admin signs in with a one-time link). */
   password_hash: string | null;
   created_at: Timestamp;
+  /** Set while the account is disabled: no sign-in, its sessions and the API keys it created are refused. */
+  disabled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface SessionsTable {
@@ -20,6 +22,8 @@ export interface SessionsTable {
   token_hash: string;
   created_at: Timestamp;
   expires_at: Timestamp;
+  /** Opened with a one-time link: such a session may set a new password without the current one. */
+  via_one_time_link: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface ApiKeysTable {

@@ -24,6 +24,7 @@ export async function createSession(
   db: Kysely<Database>,
   accountId: string,
   now: Date,
+  options: { viaOneTimeLink?: boolean } = {},
 ): Promise<IssuedSession> {
   const token = newToken();
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
@@ -41,12 +42,13 @@ export async function createSession(
       token_hash: sha256(token),
       created_at: now,
       expires_at: expiresAt,
+      via_one_time_link: options.viaOneTimeLink ?? false,
     })
     .execute();
   return { token, csrfToken: csrfTokenFor(token), expiresAt };
 }
 
-/** The live session for a cookie token, or undefined when unknown or expired. */
+/** The live session for a cookie token, or undefined when unknown, expired or its account is disabled. */
 export async function findSession(
   db: Kysely<Database>,
   token: string,
@@ -58,6 +60,7 @@ export async function findSession(
     .select(['sessions.id as sessionId', 'sessions.expires_at', 'accounts.id', 'email', 'name', 'role'])
     .where('sessions.token_hash', '=', sha256(token))
     .where('sessions.expires_at', '>', now)
+    .where('accounts.disabled_at', 'is', null)
     .executeTakeFirst();
   if (!row) return undefined;
   return {
@@ -95,7 +98,8 @@ export async function createOneTimeToken(
 
 /**
  * Marks the token used and returns its account, in one conditional UPDATE so two concurrent
- * requests cannot both consume it. Unknown, expired and already-used tokens all give undefined.
+ * requests cannot both consume it. Unknown, expired and already-used tokens, and tokens of a
+ * disabled account, all give undefined.
  */
 export async function consumeOneTimeToken(
   db: Kysely<Database>,
@@ -108,7 +112,27 @@ export async function consumeOneTimeToken(
     .where('token_hash', '=', sha256(token))
     .where('used_at', 'is', null)
     .where('expires_at', '>', now)
+    // A disabled account's links stop working with it (and stay unused should it be enabled again).
+    .where('account_id', 'in', db.selectFrom('accounts').select('id').where('disabled_at', 'is', null))
     .returning('account_id')
     .executeTakeFirst();
   return row?.account_id;
+}
+
+/** The account behind a live, unused token, without consuming it (the confirmation page shows it). */
+export async function peekOneTimeToken(
+  db: Kysely<Database>,
+  token: string,
+  now: Date,
+): Promise<Account | undefined> {
+  const row = await db
+    .selectFrom('one_time_tokens')
+    .innerJoin('accounts', 'accounts.id', 'one_time_tokens.account_id')
+    .select(['accounts.id', 'email', 'name', 'role'])
+    .where('token_hash', '=', sha256(token))
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .where('accounts.disabled_at', 'is', null)
+    .executeTakeFirst();
+  return row && toAccount(row);
 }
