@@ -167,7 +167,8 @@ export function rebuild(cal: CompiledCalendar, fromYear: number, toYear: number)
   }
   const lo = yearStart(fromYear);
   const hi = yearStart(toYear + 1);
-  const pieces = subtractClosures(mergePieces(localPiecesToUtc(cal, lo, hi)), closuresOf(cal.spec));
+  const closures = closuresOf(cal.spec);
+  const pieces = subtractClosures(mergePieces(localPiecesToUtc(cal, lo, hi, closures)), closures);
   const count = pieces.length / 2;
   const starts = new Float64Array(count + 1);
   const ends = new Float64Array(count + 1);
@@ -213,12 +214,23 @@ function firstIndexes(
 }
 
 // Every local interval of every date near [lo, hi), mapped to UTC through the zone's offset segments.
-function localPiecesToUtc(cal: CompiledCalendar, lo: number, hi: number): Array<[number, number]> {
+// Dates whose hours could only fall inside a closure are skipped without reading their hours (or
+// resolving their year's holidays), so a closure for decades costs next to nothing.
+function localPiecesToUtc(
+  cal: CompiledCalendar,
+  lo: number,
+  hi: number,
+  closures: readonly number[],
+): Array<[number, number]> {
   const segments = offsetSegments(cal.timeZone, lo - 3 * DAY, hi + 3 * DAY);
   const pieces: Array<[number, number]> = [];
   let first = 0;
+  let closure = 0;
   const lastDay = Math.floor(hi / DAY) + 2;
   for (let day = Math.floor(lo / DAY) - 2; day <= lastDay; day++) {
+    // A date's hours (up to 48 h with an overnight tail) lie within [day − 2, day + 4) days in UTC.
+    while (closure < closures.length && closures[closure + 1]! < (day + 4) * DAY) closure += 2;
+    if (closure < closures.length && closures[closure]! <= (day - 2) * DAY) continue;
     for (const interval of cal.hoursOn(day)) {
       const a = day * DAY + interval.start;
       const b = day * DAY + interval.end;

@@ -17,6 +17,7 @@ import {
   workingStretchEndEpoch,
   workingTimeBetweenEpoch,
 } from './calendar.ops.ts';
+import { oracleIsWorking } from './calendar.oracle.ts';
 import { alwaysOpenCalendarSpec } from './calendar.schema.ts';
 
 // docs/calendar.md, "Range": every operation answers or throws a RangeError promptly; an answer must lie
@@ -195,5 +196,40 @@ describe('a calendar without working time in the searched span answers with a Ra
     });
     expect(() => addWorkingTimeEpoch(closed, utc('9990-06-01T10:00:00Z'), H)).toThrow(BEYOND);
     expect(() => nextWorkingInstantEpoch(closed, utc('9990-06-01T10:00:00Z'))).toThrow(BEYOND);
+  });
+
+  it('dates inside a long closure are skipped when compiling, with the same answers at its edges (oracle)', () => {
+    // Overnight shifts cut by both ends of a closure that spans the Berlin spring-forward night.
+    const hours = { start: '2026-03-20T03:00:00Z', end: '2026-04-03T01:00:00Z' };
+    const spec = {
+      timeZone: 'Europe/Berlin',
+      week: {
+        ...weekOf(MON_FRI, '09:00-17:00'),
+        thu: ['09:00-17:00', '22:00-06:00+1'],
+        sun: ['20:00-02:00+1'],
+      },
+      closures: [hours],
+    };
+    const cal = calendarOf(spec);
+    const oracle = {
+      timeZone: 'Europe/Berlin',
+      week: [0, 1, 2, 3, 4, 5, 6].map((i) => {
+        const day: Array<[number, number]> = i < 5 ? [[9 * H, 17 * H]] : [];
+        if (i === 3) day.push([22 * H, 30 * H]);
+        if (i === 6) day.push([20 * H, 26 * H]);
+        return day;
+      }),
+      exceptions: new Map(),
+      closures: [[utc(hours.start), utc(hours.end)] as const],
+    };
+    for (const edge of [utc(hours.start), utc(hours.end)]) {
+      for (let t = edge - 4 * 86_400; t <= edge + 4 * 86_400; t += 900) {
+        expect(isWorkingInstantEpoch(cal, t), `at ${new Date(t * 1000).toISOString()}`).toBe(
+          oracleIsWorking(oracle, t),
+        );
+      }
+    }
+    // Thursday 2026-03-19 22:00 CET: 6 h until the closure, then Thursday 2026-04-02's shift after it.
+    expect(addWorkingTimeEpoch(cal, utc('2026-03-19T21:00:00Z'), 7 * H)).toBe(utc('2026-04-03T02:00:00Z'));
   });
 });
