@@ -52,6 +52,10 @@ describe('the supported range 0001–9999', () => {
     expect(workingStretchEndEpoch(always, utc('9999-12-31T23:00:00Z'))).toBe(RANGE_END);
     expect(subtractWorkingTimeEpoch(always, utc('0001-01-01T01:00:00Z'), H)).toBe(RANGE_START);
     expect(workingTimeBetweenEpoch(always, RANGE_END - H, RANGE_END)).toBe(H);
+    expect(subtractWorkingTimeEpoch(compileCalendar(alwaysOpenCalendarSpec), RANGE_END, H)).toBe(
+      RANGE_END - H,
+    );
+    expect(workingIntervalsEpoch(always, RANGE_END - H, RANGE_END)).toEqual([[RANGE_END - H, RANGE_END]]);
   });
 
   it('subtracting before the start of 0001 is a RangeError', () => {
