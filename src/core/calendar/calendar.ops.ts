@@ -66,6 +66,8 @@ function checkSeconds(seconds: number): void {
 // years) to a logarithmic number of rebuilds, not one per year.
 
 const YEAR = 31_556_952;
+// A module-local copy: the hot paths compare against it on every call.
+const MAX_SPAN = MAX_QUERY_SECONDS;
 
 function yearsNeeded(cal: CompiledCalendar, missing: number): number {
   const span = Math.max(1, Math.round((cal.hi - cal.lo) / YEAR));
@@ -111,8 +113,7 @@ export function addWorkingTimeEpoch(cal: CompiledCalendar, t: number, seconds: n
   if (target > cal.total) return addBeyondRange(cal, t, seconds);
   const j = intervalReaching(cal, target, false);
   const result = cal.starts[j]! + (target - cal.cum[j]!);
-  if (result - t > MAX_QUERY_SECONDS)
-    throw outOfReach('not enough working time', t, t + MAX_QUERY_SECONDS, true);
+  if (result - t > MAX_SPAN) throw outOfReach('not enough working time', t, t + MAX_SPAN, true);
   return result;
 }
 
@@ -150,8 +151,7 @@ export function subtractWorkingTimeEpoch(cal: CompiledCalendar, t: number, secon
   if (target < 0) return subtractBeyondRange(cal, t, seconds);
   const j = intervalReaching(cal, target, true);
   const result = cal.starts[j]! + (target - cal.cum[j]!);
-  if (t - result > MAX_QUERY_SECONDS)
-    throw outOfReach('not enough working time', t, t - MAX_QUERY_SECONDS, false);
+  if (t - result > MAX_SPAN) throw outOfReach('not enough working time', t, t - MAX_SPAN, false);
   return result;
 }
 
@@ -178,7 +178,7 @@ function subtractBeyondRange(cal: CompiledCalendar, t: number, seconds: number):
  */
 export function workingTimeBetweenEpoch(cal: CompiledCalendar, a: number, b: number): number {
   if (b < a) return -workingTimeBetweenEpoch(cal, b, a);
-  if (b - a > MAX_QUERY_SECONDS) throw spanTooLong(a, b);
+  if (b - a > MAX_SPAN) throw spanTooLong(a, b);
   if (!(a >= cal.lo && b <= cal.hi)) extendToCover(cal, a, b);
   return workedBefore(cal, b) - workedBefore(cal, a);
 }
@@ -202,7 +202,7 @@ export function nextWorkingInstantEpoch(cal: CompiledCalendar, t: number): numbe
   if (!covers(cal, t)) coverPoint(cal, t);
   const i = intervalAfter(cal, t);
   const result = i === cal.count ? nextBeyondRange(cal, t) : Math.max(t, cal.starts[i]!);
-  if (result - t > MAX_QUERY_SECONDS) throw outOfReach('no working time', t, t + MAX_QUERY_SECONDS, true);
+  if (result - t > MAX_SPAN) throw outOfReach('no working time', t, t + MAX_SPAN, true);
   return result;
 }
 
@@ -240,7 +240,7 @@ export function workingStretchEndEpoch(cal: CompiledCalendar, t: number): number
 
 /** The merged working intervals overlapping [a, b), clipped to it, as [start, end] epoch-second pairs. */
 export function workingIntervalsEpoch(cal: CompiledCalendar, a: number, b: number): Array<[number, number]> {
-  if (b - a > MAX_QUERY_SECONDS) throw spanTooLong(a, b);
+  if (b - a > MAX_SPAN) throw spanTooLong(a, b);
   if (!(a >= cal.lo && b <= cal.hi)) extendToCover(cal, a, b);
   const out: Array<[number, number]> = [];
   for (let i = intervalAfter(cal, a); i < cal.count && cal.starts[i]! < b; i++) {
