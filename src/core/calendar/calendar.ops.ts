@@ -232,7 +232,7 @@ export function workingStretchEndEpoch(cal: CompiledCalendar, t: number): number
   }
   if (end > limit || (end === cal.hi && end < RANGE_END)) {
     throw new RangeError(
-      `request spans more than ${MAX_QUERY_YEARS} years: the working stretch at ${formatInstant(t)} lasts longer`,
+      `request spans more than ${MAX_QUERY_YEARS} years: the working stretch at ${formatInstant(t)} lasts longer than that`,
     );
   }
   return end;
