@@ -65,7 +65,7 @@ export const AccountListQuerySchema = z.object({
     .min(1)
     .max(64)
     .optional()
-    .describe('The `nextCursor` of the previous page; accounts are listed oldest first.'),
+    .describe('The `nextCursor` of the previous page; accounts are listed in id order (creation order).'),
 });
 
 export const AccountPageSchema = z

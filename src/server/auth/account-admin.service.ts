@@ -39,7 +39,7 @@ export async function findAccountDetails(
   return row && toAccountDetails(row);
 }
 
-/** One page of accounts, oldest first (ids sort by creation time); `after` is the last id of the previous page. */
+/** One page of accounts in id order (ids sort by creation time, to the millisecond); `after` is the last id of the previous page. */
 export async function listAccounts(
   db: Kysely<Database>,
   page: { limit: number; after?: string | undefined },

@@ -68,7 +68,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
     config: ADMIN,
     schema: {
       tags: ['accounts'],
-      summary: 'List accounts, oldest first, a page at a time (`limit`, then `after` = `nextCursor`).',
+      summary: 'List accounts in creation order, a page at a time (`limit`, then `after` = `nextCursor`).',
       querystring: AccountListQuerySchema,
       response: { 200: AccountPageSchema, ...errorResponses('VALIDATION_FAILED', ...DENIED) },
     },
