@@ -106,6 +106,8 @@ function printWelcome(base: string, backend: string, loginLink: string | undefin
       'Sign in as the first admin with this one-time link (single use, valid 24 hours;',
       'restart to get a new one until the admin sets a password):',
       `  ${loginLink}`,
+      'Open it, press "Sign in", then set a password (POST /v1/auth/password). Locked out later?',
+      '"upkeep admin login-link --email <email>" prints a new link (stop the server first).',
     );
   }
   process.stderr.write(`${lines.join('\n')}\n\n`);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { expect, it } from 'vitest';
+import { updateAccount } from '../../src/server/auth/account-admin.service.ts';
 import { createAccount } from '../../src/server/auth/accounts.service.ts';
 import { describeDb } from '../support/db-harness.ts';
 import {
@@ -258,5 +259,26 @@ describeDb('accounts (admin)', (getDb) => {
     const missing = await app.inject(as(admin, 'POST', '/v1/accounts/acc_missing/login-link'));
     expect(missing.statusCode).toBe(404);
     await app.close();
+  });
+});
+
+describeDb('accounts (admin): concurrency', (getDb) => {
+  it('two admins demoting each other at once: exactly one change succeeds, one active admin is left', async () => {
+    const { db } = getDb();
+    const a = await signIn(db, 'admin');
+    const b = await signIn(db, 'admin');
+    const now = new Date();
+    const outcomes = await Promise.all([
+      updateAccount(db, b.accountId, { role: 'agent' }, now),
+      updateAccount(db, a.accountId, { disabled: true }, now),
+    ]);
+    expect(outcomes.map((o) => (o.ok ? 'ok' : o.code)).sort()).toEqual(['LAST_ADMIN', 'ok']);
+    const active = await db
+      .selectFrom('accounts')
+      .select('id')
+      .where('role', '=', 'admin')
+      .where('disabled_at', 'is', null)
+      .execute();
+    expect(active).toHaveLength(1);
   });
 });

@@ -31,6 +31,7 @@ export async function ensureFirstAdmin(db: Kysely<Database>, now: Date): Promise
     .select(['id', 'email'])
     .where('email', '=', FIRST_ADMIN_EMAIL)
     .where('password_hash', 'is', null)
+    .where('disabled_at', 'is', null)
     .executeTakeFirst();
   if (!admin) return undefined;
   return { email: admin.email, token: await createOneTimeToken(db, admin.id, now), created: false };
