@@ -48,6 +48,11 @@ describeDb('sign-in throttling', (getDb) => {
     expect(login.json().error.code).toBe('RATE_LIMITED');
     const elsewhere = await app.inject({ method: 'POST', url: '/v1/auth/one-time/nope', ...other });
     expect(elsewhere.statusCode).toBe(401);
+    // IPv6: addresses of one /56 share a counter, so rotating through one's own prefix does not help.
+    const v6 = (n: number) =>
+      app.inject({ method: 'POST', url: '/v1/auth/one-time/nope', remoteAddress: `2001:db8:0:1::${n}` });
+    for (const n of [1, 2, 3]) expect((await v6(n)).statusCode).toBe(401);
+    expect((await v6(4)).statusCode).toBe(429);
     await app.close();
   });
 
