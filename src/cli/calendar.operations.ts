@@ -147,7 +147,7 @@ export const OPERATIONS = {
       from: from.toString(),
       to: to.toString(),
       workingSeconds: seconds,
-      working: formatDuration(seconds),
+      working: formatDuration(seconds, { largestUnit: 'h' }),
     };
   },
   'add-days': (loaded: Loaded, input: Options) => {

@@ -58,5 +58,6 @@ describe('durations: ISO 8601 and short forms, in whole seconds (P1D = 24 h)', (
       expect(parsed).toEqual({ ok: true, seconds });
     }
     expect(formatDuration(93_661)).toBe('1d2h1m1s');
+    expect(formatDuration(226_800, { largestUnit: 'h' })).toBe('63h');
   });
 });

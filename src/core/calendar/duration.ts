@@ -80,16 +80,18 @@ function fail(text: string, rule: string): DurationResult {
 }
 
 /** Renders seconds in the short form (e.g. 5400 → "1h30m"); the inverse of parseDuration. */
-export function formatDuration(seconds: number): string {
+export function formatDuration(seconds: number, options: { largestUnit?: 'd' | 'h' } = {}): string {
   if (seconds === 0) return '0s';
   const sign = seconds < 0 ? '-' : '';
   let rest = Math.abs(seconds);
   let text = '';
-  for (const [unit, size] of [
+  // Working time is shown in hours: a "d" of 24 h would read as a working day.
+  const units = [
     ['d', 86_400],
     ['h', 3_600],
     ['m', 60],
-  ] as const) {
+  ] as const;
+  for (const [unit, size] of options.largestUnit === 'h' ? units.slice(1) : units) {
     const count = Math.floor(rest / size);
     if (count > 0) text += `${count}${unit}`;
     rest -= count * size;
