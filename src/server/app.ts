@@ -11,7 +11,7 @@ import type { ScryptCost } from './auth/secrets.ts';
 import { registerSignInThrottle, type SignInLimits } from './auth/sign-in-throttle.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database-types.ts';
-import { registerErrorHandling } from './http/error-handler.ts';
+import { registerErrorHandling, sendFrameworkError } from './http/error-handler.ts';
 import { createLogger } from './http/logger.ts';
 import { registerMetrics } from './http/metrics.ts';
 import { DOCS_PREFIX, registerOpenApi } from './http/openapi.ts';
@@ -50,6 +50,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     genReqId: generateRequestId,
     bodyLimit: BODY_LIMIT_BYTES,
+    frameworkErrors: sendFrameworkError,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

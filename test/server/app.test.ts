@@ -101,6 +101,55 @@ describeDb('server shell', (getDb) => {
     await app.close();
   });
 
+  it('a NUL character in a path id, a query cursor or a body text → 400 MALFORMED_REQUEST, not 500; nothing written', async () => {
+    const { db } = getDb();
+    const admin = await signIn(db, 'admin');
+    const app = await makeApp(db);
+    const headers = { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken };
+    const before = await db.selectFrom('accounts').select('id').execute();
+    const requests = [
+      app.inject({ method: 'GET', url: '/v1/accounts?after=%00', headers }),
+      app.inject({ method: 'PATCH', url: '/v1/accounts/%00', headers, payload: { name: 'x' } }),
+      app.inject({ method: 'DELETE', url: '/v1/api-keys/a%00b', headers }),
+      app.inject({
+        method: 'POST',
+        url: '/v1/accounts',
+        headers,
+        payload: { email: 'n@b.co', name: 'a\u0000b', role: 'agent' },
+      }),
+      app.inject({
+        method: 'POST',
+        url: '/v1/api-keys',
+        headers,
+        payload: { name: '\u0000', scopes: ['plans:read'] },
+      }),
+    ];
+    for (const res of await Promise.all(requests)) {
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({
+        error: { code: 'MALFORMED_REQUEST', message: expect.stringMatching(/NUL/) },
+      });
+    }
+    expect(await db.selectFrom('accounts').select('id').execute()).toEqual(before);
+    expect(await db.selectFrom('api_keys').select('id').execute()).toEqual([]);
+    await app.close();
+  });
+
+  it('a URL Fastify cannot route (bad percent-encoding, an over-long path id) → 400 in the one error body, URL not echoed', async () => {
+    const app = await makeApp(getDb().db);
+    for (const url of ['/v1/plans/%zz', '/v1/auth/one-time/%ff', `/v1/plans/${'a'.repeat(5000)}`]) {
+      const res = await app.inject({ method: 'GET', url, headers: { 'x-request-id': 'bad-url-1' } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual({
+        error: { code: 'MALFORMED_REQUEST', message: expect.any(String), requestId: 'bad-url-1' },
+      });
+      expect(res.headers['x-request-id']).toBe('bad-url-1');
+      expect(res.body).not.toContain('aaaaaaaaaa');
+      expect(res.body).not.toContain('%zz');
+    }
+    await app.close();
+  });
+
   it('an unexpected fault → 500 INTERNAL with no stack trace or internals in the body', async () => {
     const { db } = getDb();
     const who = await signIn(db, 'admin');

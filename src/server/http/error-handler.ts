@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import type { ErrorBody, FieldIssue } from '../../schema/error.schema.ts';
 import { AppError, type ErrorCode, isAppError } from './errors.ts';
+import { REQUEST_ID_HEADER } from './request-id.ts';
 
 /** Fastify's own client errors, by their code, mapped to ours. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -20,6 +21,30 @@ export function errorBody(error: AppError, requestId: string): ErrorBody {
 
 export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
   return reply.code(error.status).type('application/json').send(errorBody(error, reply.request.id));
+}
+
+/**
+ * PostgreSQL refuses some text outright (SQLSTATE 22021: a NUL character in a text value; 22P05:
+ * \u0000 in jsonb). Only a client's input carries such text, so it is a bad request, not a fault.
+ */
+const UNSTORABLE_TEXT_SQLSTATES = new Set(['22021', '22P05']);
+
+/**
+ * Fastify answers a URL it cannot route (bad percent-encoding, a path parameter over
+ * maxParamLength) before any hook runs, in its own body; `frameworkErrors` routes those here so
+ * they leave as the one error body with a request id, without echoing the URL back.
+ */
+export function sendFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const message =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'A path segment of the URL is too long.'
+      : error.code === 'FST_ERR_BAD_URL'
+        ? 'The URL path is not valid percent-encoded UTF-8.'
+        : undefined;
+  const appError = message === undefined ? toAppError(error) : new AppError('MALFORMED_REQUEST', message);
+  request.log.info({ code: appError.code, reason: error.code }, 'request refused');
+  reply.header(REQUEST_ID_HEADER, request.id);
+  void sendError(reply, appError);
 }
 
 /** Installs the one error handler and the 404 handler, so every failure leaves as the one error body. */
@@ -45,6 +70,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
 export function toAppError(error: unknown): AppError {
   if (isAppError(error)) return error;
   if (hasZodFastifySchemaValidationErrors(error)) return validationError(error);
+  if (isUnstorableText(error)) {
+    return new AppError(
+      'MALFORMED_REQUEST',
+      'A text value contains a NUL character (\\u0000), which cannot be stored.',
+    );
+  }
   if (isFastifyError(error) && !isResponseSerializationError(error)) {
     const mapped = FASTIFY_CODES[error.code];
     if (mapped) return new AppError(mapped, error.message);
@@ -65,6 +96,11 @@ function validationError(
   });
   const summary = details.map((d) => `${d.path}: ${d.message} (${d.rule})`).join('; ');
   return new AppError('VALIDATION_FAILED', `Invalid request: ${summary}`, details);
+}
+
+function isUnstorableText(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && UNSTORABLE_TEXT_SQLSTATES.has(code);
 }
 
 function isFastifyError(error: unknown): error is FastifyError {
