@@ -9,7 +9,7 @@ import {
   type LoginLink,
 } from '../server/auth/account-admin.service.ts';
 import { type Config, loadConfig } from '../server/config.ts';
-import { DataDirInUseError } from '../server/db/data-dir-lock.ts';
+import { DataDirInUseError, DataDirUnusableError } from '../server/db/data-dir-lock.ts';
 import { createDatabase, type DatabaseHandle } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { CliError, runAction } from './cli-io.ts';
@@ -131,6 +131,7 @@ async function withDatabase(
         1,
       );
     }
+    if (error instanceof DataDirUnusableError) throw new CliError(error.message, 'DATA_DIR_UNUSABLE', 1);
     throw error;
   });
   try {

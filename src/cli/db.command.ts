@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { type Config, loadConfig } from '../server/config.ts';
-import { DataDirInUseError } from '../server/db/data-dir-lock.ts';
+import { DataDirInUseError, DataDirUnusableError } from '../server/db/data-dir-lock.ts';
 import { createDatabase, type DatabaseHandle } from '../server/db/database.ts';
 import { MigrationFailedError, migrateToLatest, migrationStatus } from '../server/db/migrate.ts';
 import { CliError, runAction } from './cli-io.ts';
@@ -58,6 +58,7 @@ async function withDatabase(action: (handle: DatabaseHandle, where: string) => P
     if (error instanceof DataDirInUseError) {
       throw new CliError(`${error.message}: stop "upkeep serve" first`, 'DATA_DIR_LOCKED', 1);
     }
+    if (error instanceof DataDirUnusableError) throw new CliError(error.message, 'DATA_DIR_UNUSABLE', 1);
     throw error;
   });
   try {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { buildApp } from '../server/app.ts';
 import { type Config, loadConfig } from '../server/config.ts';
-import { DataDirInUseError } from '../server/db/data-dir-lock.ts';
+import { DataDirInUseError, DataDirUnusableError } from '../server/db/data-dir-lock.ts';
 import { createDatabase, type DatabaseHandle } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { seedDemo } from '../server/demo/demo.seed.ts';
@@ -61,6 +61,7 @@ async function openDatabase(config: Config, logger: FastifyBaseLogger): Promise<
         'DATA_DIR_LOCKED',
       );
     }
+    if (error instanceof DataDirUnusableError) throw new CliError(error.message, 'DATA_DIR_UNUSABLE', 1);
     throw error;
   }
 }

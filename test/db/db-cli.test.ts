@@ -35,6 +35,23 @@ describe('upkeep db migrate | status', () => {
     expect(status.migrations[0]).toMatchObject({ name: '0001_plans', appliedAt: expect.any(String) });
   });
 
+  it('a data directory that is a file is refused in one line, exit code 1, no stack trace (db, admin, serve)', async () => {
+    const file = join(root, 'a-file');
+    writeFileSync(file, 'not a directory\n');
+    const expected = `upkeep: cannot use the database directory ${file}: it, or a folder on its path, is a file, not a directory\n`;
+    const status = await upkeep(file, 'status');
+    expect(status).toMatchObject({ code: 1, stderr: expected });
+    const below = await upkeep(join(file, 'data'), 'migrate');
+    expect(below.code).toBe(1);
+    expect(below.stderr).toMatch(/^upkeep: cannot use the database directory .*a-file\/data: .*\n$/);
+    const env: NodeJS.ProcessEnv = { ...process.env, UPKEEP_DATA_DIR: file, PORT: '0' };
+    delete env.DATABASE_URL;
+    for (const args of [['admin', 'login-link', '--email', 'a@b.co'], ['serve']]) {
+      const failed = await run(process.execPath, ['bin/upkeep.js', ...args], { env }).catch((e) => e);
+      expect(failed).toMatchObject({ code: 1, stderr: expected });
+    }
+  });
+
   it('a directory in use by another process is refused with its pid, exit code 1, no stack trace', async () => {
     const dataDir = join(root, 'locked');
     writeFileSync(`${dataDir}.lock`, `${process.pid}\n`); // this test process is alive

@@ -17,6 +17,25 @@ export class DataDirInUseError extends Error {
   }
 }
 
+/** The data directory cannot be created or locked (a file is in the way, no permission, read-only disk). */
+export class DataDirUnusableError extends Error {
+  constructor(
+    readonly dataDir: string,
+    cause: unknown,
+  ) {
+    super(`cannot use the database directory ${dataDir}: ${describeFsError(cause)}`, { cause });
+  }
+}
+
+function describeFsError(error: unknown): string {
+  const { code, message } = error as NodeJS.ErrnoException;
+  if (code === 'EEXIST' || code === 'ENOTDIR')
+    return 'it, or a folder on its path, is a file, not a directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EROFS') return 'the file system is read-only';
+  return message;
+}
+
 /** Directories this process holds, so a second open in the same process is refused too. */
 const heldHere = new Set<string>();
 

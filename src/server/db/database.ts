@@ -3,7 +3,12 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, type PGliteDialectConfig, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
-import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+import {
+  acquireDataDirLock,
+  DataDirInUseError,
+  type DataDirLock,
+  DataDirUnusableError,
+} from './data-dir-lock.ts';
 import type { Database } from './database-types.ts';
 import { resultParsers } from './type-parsers.ts';
 
@@ -38,8 +43,13 @@ export async function openPglite(options: PgliteOptions): Promise<DatabaseHandle
   const inMemory = options.dataDir === 'memory';
   let lock: DataDirLock | undefined;
   if (!inMemory) {
-    mkdirSync(options.dataDir, { recursive: true });
-    lock = acquireDataDirLock(options.dataDir);
+    try {
+      mkdirSync(options.dataDir, { recursive: true });
+      lock = acquireDataDirLock(options.dataDir);
+    } catch (error) {
+      if (error instanceof DataDirInUseError || !isFsError(error)) throw error;
+      throw new DataDirUnusableError(options.dataDir, error);
+    }
   }
   try {
     const pglite = await startPglite(inMemory ? {} : { dataDir: options.dataDir });
@@ -49,6 +59,11 @@ export async function openPglite(options: PgliteOptions): Promise<DatabaseHandle
     lock?.release();
     throw error;
   }
+}
+
+function isFsError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code);
 }
 
 /**
