@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AccountCreateRequestSchema, type AccountDetails } from '../schema/accounts.schema.ts';
 import { RoleSchema } from '../schema/auth.schema.ts';
 import {
-  createManagedAccount,
+  createAccountWithLink,
   findAccountDetails,
   issueLoginLink,
   type LoginLink,
@@ -66,7 +66,7 @@ async function create(options: CreateOptions): Promise<void> {
   };
   await withDatabase(async (handle, config) => {
     const now = new Date();
-    const created = await createManagedAccount(handle.db, input, now);
+    const created = await createAccountWithLink(handle.db, input, linkBase(config), now);
     if (!created.ok) {
       throw new CliError(
         `an account with email ${input.email} exists already; use "upkeep admin login-link --email ${input.email}"`,
@@ -74,11 +74,7 @@ async function create(options: CreateOptions): Promise<void> {
         1,
       );
     }
-    report(
-      options.json === true,
-      created.account,
-      await issueLoginLink(handle.db, created.account.id, linkBase(config), now),
-    );
+    report(options.json === true, created.account, created.loginLink);
   });
 }
 

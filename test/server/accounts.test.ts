@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { updateAccount } from '../../src/server/auth/account-admin.service.ts';
 import { createAccount } from '../../src/server/auth/accounts.service.ts';
@@ -51,6 +52,29 @@ describeDb('accounts (admin)', (getDb) => {
       name: 'Nia',
       role: 'agent',
     });
+    await app.close();
+  });
+
+  it('POST /v1/accounts: when the login link cannot be stored, no account is left behind and a retry succeeds', async () => {
+    const { db } = getDb();
+    const admin = await signIn(db, 'admin');
+    const app = await makeApp(db);
+    await sql`create function refuse_token() returns trigger language plpgsql as $$
+      begin raise exception 'token store down'; end $$`.execute(db);
+    await sql`create trigger refuse_token before insert on one_time_tokens
+      for each row execute function refuse_token()`.execute(db);
+    const payload = { email: 'half@example.test', name: 'Half', role: 'agent' };
+    const failed = await app.inject(as(admin, 'POST', '/v1/accounts', payload));
+    expect(failed.statusCode).toBe(500);
+    const left = await db
+      .selectFrom('accounts')
+      .select('id')
+      .where('email', '=', 'half@example.test')
+      .execute();
+    expect(left).toEqual([]);
+    await sql`drop trigger refuse_token on one_time_tokens`.execute(db);
+    const retry = await app.inject(as(admin, 'POST', '/v1/accounts', payload));
+    expect(retry.statusCode).toBe(201);
     await app.close();
   });
 

@@ -80,6 +80,23 @@ export async function createManagedAccount(
   return row ? { ok: true, account: toAccountDetails(row) } : { ok: false, code: 'EMAIL_TAKEN' };
 }
 
+/**
+ * Creates an account and its first one-time sign-in link in one transaction, so a failure leaves
+ * neither behind (an account without its link would answer EMAIL_TAKEN to the retry).
+ */
+export async function createAccountWithLink(
+  db: Kysely<Database>,
+  input: { email: string; name: string; role: Role },
+  baseUrl: string,
+  now: Date,
+): Promise<{ ok: true; account: AccountDetails; loginLink: LoginLink } | { ok: false; code: 'EMAIL_TAKEN' }> {
+  return db.transaction().execute(async (trx) => {
+    const created = await createManagedAccount(trx, input, now);
+    if (!created.ok) return created;
+    return { ...created, loginLink: await issueLoginLink(trx, created.account.id, baseUrl, now) };
+  });
+}
+
 export type UpdateAccountOutcome =
   | { ok: true; account: AccountDetails }
   | { ok: false; code: 'NOT_FOUND' | 'LAST_ADMIN' };

@@ -17,7 +17,7 @@ import { AppError } from '../http/errors.ts';
 import { errorResponses } from '../http/responses.ts';
 import { requireSession } from './access.ts';
 import {
-  createManagedAccount,
+  createAccountWithLink,
   findAccountDetails,
   issueLoginLink,
   listAccounts,
@@ -52,10 +52,10 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
     handler: async (request, reply) => {
       const { account: admin } = requireSession(request);
       const now = deps.clock();
-      const created = await createManagedAccount(deps.db, request.body, now);
+      const created = await createAccountWithLink(deps.db, request.body, baseUrl(request, deps.config), now);
       if (!created.ok)
         throw new AppError('EMAIL_TAKEN', `body.email: an account with this email exists already.`);
-      const loginLink = await issueLoginLink(deps.db, created.account.id, baseUrl(request, deps.config), now);
+      const { loginLink } = created;
       request.log.info(
         { by: admin.id, accountId: created.account.id, role: created.account.role },
         'account created',
