@@ -85,6 +85,15 @@ async function listen(app: FastifyInstance, config: Config): Promise<string> {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE')
       throw new CliError(`port ${config.port} on ${config.host} is already in use; set PORT`);
+    // An address this machine does not have (EADDRNOTAVAIL), a host name that does not resolve
+    // (ENOTFOUND, EAI_AGAIN), a privileged port (EACCES): the operator's HOST or PORT to fix.
+    if (typeof code === 'string') {
+      throw new CliError(
+        `cannot listen on ${config.host} port ${config.port} (${code}); check HOST and PORT`,
+        'LISTEN_FAILED',
+        1,
+      );
+    }
     throw error;
   }
   const address = app.server.address();

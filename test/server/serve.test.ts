@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -96,4 +97,22 @@ describe('upkeep serve --demo (a real process)', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });
+
+  it('a HOST it cannot listen on is one line and exit 1, no stack trace; the data directory is released', async () => {
+    const dataDir = join(await mkdtemp(join(tmpdir(), 'upkeep-serve-')), 'data');
+    dirs.push(join(dataDir, '..'));
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', UPKEEP_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+    env.HOST = '192.0.2.1'; // TEST-NET-1: an address this machine does not have
+    delete env.DATABASE_URL;
+    const child = spawn(process.execPath, ['bin/upkeep.js', 'serve'], { cwd: ROOT, env });
+    children.push(child);
+    let err = '';
+    child.stderr?.on('data', (c: Buffer) => {
+      err += c.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(err).toBe('upkeep: cannot listen on 192.0.2.1 port 0 (EADDRNOTAVAIL); check HOST and PORT\n');
+    expect(existsSync(`${dataDir}.lock`)).toBe(false);
+  }, 60_000);
 });
