@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -50,6 +50,17 @@ describe('upkeep db migrate | status', () => {
       const failed = await run(process.execPath, ['bin/upkeep.js', ...args], { env }).catch((e) => e);
       expect(failed).toMatchObject({ code: 1, stderr: expected });
     }
+  });
+
+  it('a damaged data directory is refused in one line, exit code 1, no stack trace', async () => {
+    const dataDir = join(root, 'damaged');
+    mkdirSync(dataDir);
+    writeFileSync(join(dataDir, 'PG_VERSION'), '99\n');
+    const result = await upkeep(dataDir, 'status');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      new RegExp(`^upkeep: cannot use the database directory ${dataDir}: [^\n]+\n$`),
+    );
   });
 
   it('a directory in use by another process is refused with its pid, exit code 1, no stack trace', async () => {

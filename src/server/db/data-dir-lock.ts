@@ -17,7 +17,7 @@ export class DataDirInUseError extends Error {
   }
 }
 
-/** The data directory cannot be created or locked (a file is in the way, no permission, read-only disk). */
+/** The data directory cannot be created, locked or opened (a file in the way, no permission, read-only disk, not a PGlite data directory). */
 export class DataDirUnusableError extends Error {
   constructor(
     readonly dataDir: string,
@@ -33,6 +33,9 @@ function describeFsError(error: unknown): string {
     return 'it, or a folder on its path, is a file, not a directory';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EROFS') return 'the file system is read-only';
+  if (code === undefined) {
+    return `${message} (is it a database directory made by this version of Upkeep? Point UPKEEP_DATA_DIR at an empty or new directory, or restore a backup)`;
+  }
   return message;
 }
 

@@ -57,6 +57,8 @@ export async function openPglite(options: PgliteOptions): Promise<DatabaseHandle
     return { db, backend: 'pglite', close: closer(db, lock) };
   } catch (error) {
     lock?.release();
+    // PGlite could not start on this directory (not a PGlite data directory, another version, damaged).
+    if (!inMemory) throw new DataDirUnusableError(options.dataDir, error);
     throw error;
   }
 }
