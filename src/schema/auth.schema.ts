@@ -1,8 +1,17 @@
 import { z } from 'zod';
 
+/** Staff roles: the vendor's people. An admin has every agent right. */
 export const ROLES = ['admin', 'agent'] as const;
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
+
+/** Customer roles: people of a customer organisation. A customer-admin has every customer-user right. */
+export const CUSTOMER_ROLES = ['customer-admin', 'customer-user'] as const;
+export const CustomerRoleSchema = z.enum(CUSTOMER_ROLES);
+export type CustomerRole = z.infer<typeof CustomerRoleSchema>;
+
+export const AccountRoleSchema = z.enum([...ROLES, ...CUSTOMER_ROLES]);
+export type AccountRole = z.infer<typeof AccountRoleSchema>;
 
 /** What an API key may be granted; later issues add their scopes here. */
 export const SCOPES = ['plans:read'] as const;
@@ -14,7 +23,11 @@ export const AccountSchema = z
     id: z.string(),
     email: z.string(),
     name: z.string(),
-    role: RoleSchema,
+    role: AccountRoleSchema,
+    organisationId: z
+      .string()
+      .nullable()
+      .describe("The customer organisation of a customer account; null for the vendor's staff."),
   })
   .meta({ id: 'Account' });
 export type Account = z.infer<typeof AccountSchema>;

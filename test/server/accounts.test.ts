@@ -51,6 +51,7 @@ describeDb('accounts (admin)', (getDb) => {
       email: 'new.agent@example.test',
       name: 'Nia',
       role: 'agent',
+      organisationId: null,
     });
     await app.close();
   });

@@ -1,6 +1,12 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Account, Role, Scope } from '../../schema/auth.schema.ts';
+import {
+  type Account,
+  type AccountRole,
+  CUSTOMER_ROLES,
+  type CustomerRole,
+  type Scope,
+} from '../../schema/auth.schema.ts';
 import type { Database } from '../db/database-types.ts';
 import { AppError } from '../http/errors.ts';
 import { authenticateApiKey } from './api-keys.service.ts';
@@ -10,11 +16,14 @@ import { findSession } from './sessions.service.ts';
 /**
  * Who may call a route. Every route must declare one (see enforceDeclaredAccess):
  * - 'public': anyone;
- * - 'signed-in': any account with a session cookie;
- * - { role }: a session account with that role (admin includes agent);
- * - { scope }: an API key holding that scope, or any signed-in account.
+ * - 'signed-in': any account with a session cookie, staff or customer;
+ * - { role }: a session account with that role (admin includes agent; customer-admin includes
+ *   customer-user; staff and customer roles never include each other);
+ * - { scope }: an API key holding that scope, or a signed-in staff account;
+ * - { scope, customer: true }: as { scope }, and also a signed-in customer account — the route
+ *   then shows only the customer's own organisation (see viewerOf) and answers 404 for others.
  */
-export type RouteAccess = 'public' | 'signed-in' | { role: Role } | { scope: Scope };
+export type RouteAccess = 'public' | 'signed-in' | { role: AccountRole } | { scope: Scope; customer?: true };
 
 export type Principal =
   | { kind: 'session'; account: Account; sessionId: string; csrfToken: string }
@@ -100,13 +109,26 @@ function authorize(principal: Principal | null, access: Exclude<RouteAccess, 'pu
       typeof access === 'object' && 'scope' in access ? `the ${access.scope} scope` : 'a signed-in account';
     throw new AppError('FORBIDDEN', `This API key may not use this route: it needs ${needed}.`);
   }
-  if (typeof access === 'object' && 'role' in access && !hasRole(principal.account.role, access.role)) {
+  if (typeof access !== 'object') return;
+  const role = principal.account.role;
+  if ('role' in access && !hasRole(role, access.role)) {
     throw new AppError('FORBIDDEN', `This route needs the ${access.role} role.`);
+  }
+  if ('scope' in access && isCustomerRole(role) && access.customer !== true) {
+    throw new AppError('FORBIDDEN', "This route is for the vendor's staff.");
   }
 }
 
-function hasRole(actual: Role, required: Role): boolean {
-  return actual === required || actual === 'admin';
+export function isCustomerRole(role: AccountRole): role is CustomerRole {
+  return (CUSTOMER_ROLES as readonly string[]).includes(role);
+}
+
+function hasRole(actual: AccountRole, required: AccountRole): boolean {
+  if (actual === required) return true;
+  return (
+    (actual === 'admin' && required === 'agent') ||
+    (actual === 'customer-admin' && required === 'customer-user')
+  );
 }
 
 /** Cookie-authenticated writes must echo the session's CSRF token; API-key requests carry no ambient credential. */
@@ -127,4 +149,37 @@ export function requireSession(request: FastifyRequest): Extract<Principal, { ki
   if (request.principal?.kind !== 'session')
     throw new AppError('UNAUTHENTICATED', 'Sign in to use this route.');
   return request.principal;
+}
+
+/** Who is asking, as the data layer needs it: the vendor's staff see everything, a customer only its organisation. */
+export type Viewer =
+  | { kind: 'staff'; accountId: string | null; apiKeyId: string | null }
+  | { kind: 'customer'; accountId: string; organisationId: string; role: CustomerRole };
+
+/**
+ * The viewer of an authenticated request. Routes that customers may call filter every query by
+ * `organisationIdFilter(viewer)` and answer 404 — never 403 — for another organisation's object.
+ */
+export function viewerOf(request: FastifyRequest): Viewer {
+  const principal = request.principal;
+  if (principal === null)
+    throw new AppError('UNAUTHENTICATED', 'Sign in or send an API key to use this route.');
+  if (principal.kind === 'api-key') return { kind: 'staff', accountId: null, apiKeyId: principal.apiKeyId };
+  const { account } = principal;
+  if (isCustomerRole(account.role)) {
+    if (account.organisationId === null)
+      throw new Error(`customer account ${account.id} has no organisation`);
+    return {
+      kind: 'customer',
+      accountId: account.id,
+      organisationId: account.organisationId,
+      role: account.role,
+    };
+  }
+  return { kind: 'staff', accountId: account.id, apiKeyId: null };
+}
+
+/** The organisation a viewer is limited to, or null for staff (no limit). */
+export function organisationIdFilter(viewer: Viewer): string | null {
+  return viewer.kind === 'customer' ? viewer.organisationId : null;
 }

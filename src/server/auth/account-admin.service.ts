@@ -11,10 +11,19 @@ export type LoginLink = { url: string; expiresAt: string };
 
 type AccountRow = Pick<
   Selectable<AccountsTable>,
-  'id' | 'email' | 'name' | 'role' | 'password_hash' | 'created_at' | 'disabled_at'
+  'id' | 'email' | 'name' | 'role' | 'organisation_id' | 'password_hash' | 'created_at' | 'disabled_at'
 >;
 
-const DETAIL_COLUMNS = ['id', 'email', 'name', 'role', 'password_hash', 'created_at', 'disabled_at'] as const;
+const DETAIL_COLUMNS = [
+  'id',
+  'email',
+  'name',
+  'role',
+  'organisation_id',
+  'password_hash',
+  'created_at',
+  'disabled_at',
+] as const;
 
 export function toAccountDetails(row: AccountRow): AccountDetails {
   return {
@@ -22,6 +31,7 @@ export function toAccountDetails(row: AccountRow): AccountDetails {
     email: row.email,
     name: row.name,
     role: row.role,
+    organisationId: row.organisation_id,
     disabled: row.disabled_at !== null,
     hasPassword: row.password_hash !== null,
     createdAt: row.created_at.toISOString(),

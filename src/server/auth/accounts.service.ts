@@ -13,8 +13,16 @@ export type NewAccount = {
   passwordCost?: ScryptCost;
 };
 
-export function toAccount(row: Pick<Selectable<AccountsTable>, 'id' | 'email' | 'name' | 'role'>): Account {
-  return { id: row.id, email: row.email, name: row.name, role: row.role };
+export function toAccount(
+  row: Pick<Selectable<AccountsTable>, 'id' | 'email' | 'name' | 'role' | 'organisation_id'>,
+): Account {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    organisationId: row.organisation_id,
+  };
 }
 
 /** Emails are matched case-insensitively: stored trimmed and lower-cased. */
@@ -28,6 +36,7 @@ export async function createAccount(db: Kysely<Database>, input: NewAccount, now
     email: normalizeEmail(input.email),
     name: input.name,
     role: input.role,
+    organisation_id: null,
     password_hash:
       input.password === undefined ? null : await hashPassword(input.password, input.passwordCost),
     created_at: now,
@@ -39,7 +48,7 @@ export async function createAccount(db: Kysely<Database>, input: NewAccount, now
 export async function findAccountByEmail(db: Kysely<Database>, email: string): Promise<Account | undefined> {
   const row = await db
     .selectFrom('accounts')
-    .select(['id', 'email', 'name', 'role'])
+    .select(['id', 'email', 'name', 'role', 'organisation_id'])
     .where('email', '=', normalizeEmail(email))
     .executeTakeFirst();
   return row && toAccount(row);

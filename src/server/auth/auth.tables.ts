@@ -7,12 +7,19 @@ export interface AccountsTable {
   id: string;
   email: string;
   name: string;
-  role: 'admin' | 'agent';
+  role: 'admin' | 'agent' | 'customer-admin' | 'customer-user';
   /** Null until the account sets a password (the first admin signs in with a one-time link). */
   password_hash: string | null;
   created_at: Timestamp;
   /** Set while the account is disabled: no sign-in, its sessions and the API keys it created are refused. */
   disabled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Set for customer accounts (customer-admin, customer-user), null for staff (a database check). */
+  organisation_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** R1.1 (S1): registered on the desk, i.e. the invitation was accepted. */
+  registered_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** R1.1 (S1): on the product-update mailing list. */
+  product_updates_subscribed: ColumnType<boolean, boolean | undefined, boolean>;
+  product_updates_changed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface SessionsTable {

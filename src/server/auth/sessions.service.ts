@@ -57,7 +57,15 @@ export async function findSession(
   const row = await db
     .selectFrom('sessions')
     .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
-    .select(['sessions.id as sessionId', 'sessions.expires_at', 'accounts.id', 'email', 'name', 'role'])
+    .select([
+      'sessions.id as sessionId',
+      'sessions.expires_at',
+      'accounts.id',
+      'email',
+      'name',
+      'role',
+      'organisation_id',
+    ])
     .where('sessions.token_hash', '=', sha256(token))
     .where('sessions.expires_at', '>', now)
     .where('accounts.disabled_at', 'is', null)
@@ -128,7 +136,7 @@ export async function peekOneTimeToken(
   const row = await db
     .selectFrom('one_time_tokens')
     .innerJoin('accounts', 'accounts.id', 'one_time_tokens.account_id')
-    .select(['accounts.id', 'email', 'name', 'role'])
+    .select(['accounts.id', 'email', 'name', 'role', 'organisation_id'])
     .where('token_hash', '=', sha256(token))
     .where('used_at', 'is', null)
     .where('expires_at', '>', now)

@@ -1,9 +1,10 @@
 import type { ColumnType } from 'kysely';
 import type { AuthTables } from '../auth/auth.tables.ts';
+import type { CommerceTables } from './commerce.tables.ts';
 
 /**
  * Row types of every table, as Kysely sees them. Another part adds its tables by extending
- * `Database` (e.g. `export interface Database extends PlanTables, AuthTables {}`).
+ * `Database` (e.g. `export interface Database extends PlanTables, AuthTables, CommerceTables {}`).
  * Timestamps are read as Date on both backends (see type-parsers.ts).
  */
 
@@ -31,4 +32,4 @@ export interface PlanTables {
   plan_versions: PlanVersionsTable;
 }
 
-export interface Database extends PlanTables, AuthTables {}
+export interface Database extends PlanTables, AuthTables, CommerceTables {}
