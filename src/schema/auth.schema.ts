@@ -14,7 +14,20 @@ export const AccountRoleSchema = z.enum([...ROLES, ...CUSTOMER_ROLES]);
 export type AccountRole = z.infer<typeof AccountRoleSchema>;
 
 /** What an API key may be granted; later issues add their scopes here. */
-export const SCOPES = ['plans:read'] as const;
+export const SCOPES = [
+  'plans:read',
+  'catalog:read',
+  'catalog:write',
+  'customers:read',
+  'customers:write',
+  'contracts:read',
+  'contracts:write',
+  'billing:read',
+  'billing:write',
+  'licenses:read',
+  'licenses:write',
+  'systems:write',
+] as const;
 export const ScopeSchema = z.enum(SCOPES);
 export type Scope = z.infer<typeof ScopeSchema>;
 
