@@ -108,6 +108,15 @@ describe('R0.4 backdate (S0): the term starts at the old expiry, service on the 
     expect(expiries).toEqual(['2029-02-28', '2030-02-28', '2031-02-28', '2032-02-29']);
   });
 
+  it('R0.4 backdate (S0 edited to term-start): the backdated term still never serves the past (found by fast-check)', () => {
+    const plan: Plan = { ...s0, renewal: { ...s0.renewal, serviceResumesFrom: 'term-start' } };
+    const r = renewed(planRenewal({ plan, terms: s0Initial, renewOn: '2027-02-01' }));
+    expect(r.newTerms).toEqual([
+      t('backdated-gap', '2027-01-10', '2027-02-01', false),
+      t('renewal', '2027-02-01', '2028-01-10'),
+    ]);
+  });
+
   it('NO_COVERAGE_TO_RENEW: a contract without terms cannot be renewed', () => {
     expect(planRenewal({ plan: s0, terms: [], renewOn: '2026-01-01' })).toMatchObject({
       ok: false,

@@ -9,6 +9,7 @@ import {
   earlierOfInvoiceOrPayment,
   type MaybeDate,
   maxCivilDate,
+  minCivilDate,
 } from './civil-date.ts';
 import { effectiveTerms, mergedCoverage } from './coverage.queries.ts';
 import type { CoverageTerm, EffectiveTerm, TermKind } from './coverage.types.ts';
@@ -214,7 +215,11 @@ function serviceStart(plan: Plan, startsOn: CivilDate, input: RenewalInput): Civ
     case 'earlier-of-invoice-or-payment':
       return earlierOfInvoiceOrPayment(input.renewOn, input.invoiceOn, input.paidOn);
     case 'term-start':
-      return startsOn;
+      // A backdated term never serves the past: service starts no earlier than the order, invoice or payment.
+      return maxCivilDate(
+        startsOn,
+        minCivilDate(input.renewOn, earlierOfInvoiceOrPayment(input.renewOn, input.invoiceOn, input.paidOn)),
+      );
   }
 }
 
