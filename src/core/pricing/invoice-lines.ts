@@ -46,6 +46,14 @@ export interface Instalment {
   amountMinor: number;
 }
 
+/**
+ * How an invoice is paid: at once, or in `count` instalments every `everyMonths` months. Lines whose
+ * index is in `upfrontLines` (a reinstatement fee, a one-off charge) are due in full with the first one.
+ */
+export type PaymentSchedule =
+  | { kind: 'single' }
+  | { kind: 'instalments'; count: number; everyMonths: number; upfrontLines: number[] };
+
 /** quantity × unit, rounded once half-up. Example: lineAmount({ num: 306, den: 365 }, 9600) === 8048 */
 export function lineAmount(quantity: Quantity, unitAmountMinor: number): number {
   if (typeof quantity === 'number') return multiplyRational(unitAmountMinor, quantity, 1);
@@ -117,6 +125,33 @@ export function splitInstalments(
     dueOn: anchor.add({ months: i * everyMonths }).toString(),
     amountMinor,
   }));
+}
+
+/**
+ * The due amounts of an invoice under a payment schedule: one payment of the total, or the instalment
+ * lines' totals split by largest remainder with the upfront lines added to the first instalment.
+ * Example: schedulePayments(invoiceOf115200, { kind: 'instalments', count: 12, everyMonths: 1, upfrontLines: [] }, '2026-01-15')
+ *   → 12 × 9600, due 2026-01-15 … 2026-12-15
+ */
+export function schedulePayments(
+  invoice: Invoice,
+  schedule: PaymentSchedule,
+  firstDueOn: string,
+): Instalment[] {
+  if (schedule.kind === 'single') {
+    return [{ number: 1, dueOn: parseCivilDate(firstDueOn).toString(), amountMinor: invoice.totalMinor }];
+  }
+  const upfront = new Set(schedule.upfrontLines);
+  let upfrontMinor = 0;
+  let splitMinor = 0;
+  invoice.lines.forEach((line, i) => {
+    if (upfront.has(i)) upfrontMinor += line.totalMinor;
+    else splitMinor += line.totalMinor;
+  });
+  const instalments = splitInstalments(splitMinor, schedule.count, firstDueOn, schedule.everyMonths);
+  const first = instalments[0]!;
+  first.amountMinor = assertSafeMinor(first.amountMinor + upfrontMinor, 'first instalment');
+  return instalments;
 }
 
 /** Parses a strict YYYY-MM-DD civil date (no time, no offset). */
