@@ -9,9 +9,22 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: z.string().url().optional(),
   UPKEEP_DATA_DIR: z.string().min(1).default('./.upkeep/data'),
+  UPKEEP_ARTIFACT_DIR: z.string().min(1).optional(),
+  UPKEEP_ARTIFACT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(512 * 1024 * 1024),
   UPKEEP_PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
+  // The tax rate new invoice lines snapshot (issued invoices keep theirs when this changes).
+  UPKEEP_TAX_RATE_PERCENT: z
+    .string()
+    .regex(/^\d{1,3}(\.\d{1,4})?$/, 'expected a percent as decimal text, e.g. "19" or "7.7"')
+    .refine((t) => Number(t) <= 100, 'expected a percent from 0 to 100')
+    .default('0'),
+  UPKEEP_TAX_MODE: z.enum(['exclusive', 'inclusive']).default('exclusive'),
 });
 
 export type Config = Readonly<{
@@ -20,9 +33,15 @@ export type Config = Readonly<{
   /** A PostgreSQL server when set; otherwise the embedded PGlite database in dataDir. */
   databaseUrl: string | undefined;
   dataDir: string;
+  /** Where release artifacts are stored (a directory); see docs/catalog.md. */
+  artifactDir: string;
+  /** The largest artifact upload accepted, in bytes (default 512 MiB). */
+  artifactMaxBytes: number;
   publicUrl: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   isProduction: boolean;
+  /** Tax for new invoices: the rate (decimal percent text) each new line snapshots, and the mode. */
+  tax: Readonly<{ ratePercent: string; mode: 'exclusive' | 'inclusive' }>;
 }>;
 
 /** Parses configuration from an environment (process.env by default). Throws a readable error naming the variable. */
@@ -38,8 +57,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
     dataDir: resolve(e.UPKEEP_DATA_DIR),
+    artifactDir: resolve(e.UPKEEP_ARTIFACT_DIR ?? defaultArtifactDir(e)),
+    artifactMaxBytes: e.UPKEEP_ARTIFACT_MAX_BYTES,
     publicUrl: e.UPKEEP_PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
     isProduction: e.NODE_ENV === 'production',
+    tax: Object.freeze({ ratePercent: e.UPKEEP_TAX_RATE_PERCENT, mode: e.UPKEEP_TAX_MODE }),
   });
+}
+
+/** Artifacts live beside the embedded database, or in ./.upkeep/artifacts when a PostgreSQL server holds the data. */
+function defaultArtifactDir(e: z.infer<typeof envSchema>): string {
+  return e.DATABASE_URL === undefined ? `${e.UPKEEP_DATA_DIR}/artifacts` : './.upkeep/artifacts';
 }
