@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
-import { buildInvoice, lineAmount, splitInstalments } from './invoice-lines.ts';
+import { buildInvoice, lineAmount, schedulePayments, splitInstalments } from './invoice-lines.ts';
 import { NO_TAX, type TaxRate } from './tax.ts';
 
 const VAT19: TaxRate = { ratePercent: '19', mode: 'exclusive' };
@@ -188,5 +188,35 @@ describe('R4.2 instalments: largest remainder, due dates from the anchor with mo
         },
       ),
     );
+  });
+});
+
+describe('R4.2 schedulePayments: single payment or instalments with upfront lines', () => {
+  const invoice = buildInvoice({
+    currency: 'USD',
+    taxRate: NO_TAX,
+    lines: [
+      { description: 'subscription', quantity: 1, unitAmountMinor: 10001 },
+      { description: 'fee', quantity: 1, unitAmountMinor: 15000 },
+    ],
+  });
+
+  it('single: one payment of the invoice total on the first due date', () => {
+    expect(schedulePayments(invoice, { kind: 'single' }, '2026-03-31')).toEqual([
+      { number: 1, dueOn: '2026-03-31', amountMinor: 25001 },
+    ]);
+  });
+
+  it('instalments: the split lines by largest remainder, upfront lines added to the first', () => {
+    const due = schedulePayments(
+      invoice,
+      { kind: 'instalments', count: 3, everyMonths: 1, upfrontLines: [1] },
+      '2026-03-31',
+    );
+    expect(due).toEqual([
+      { number: 1, dueOn: '2026-03-31', amountMinor: 3334 + 15000 },
+      { number: 2, dueOn: '2026-04-30', amountMinor: 3334 },
+      { number: 3, dueOn: '2026-05-31', amountMinor: 3333 },
+    ]);
   });
 });

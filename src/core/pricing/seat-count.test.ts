@@ -52,6 +52,11 @@ describe('R4.1 (S4): who counts as a user', () => {
       1,
     ],
     ['an empty system = 0', [], 0],
+    [
+      'case folding beyond ASCII: Jörg Straße = JÖRG STRASSE',
+      [item('p1', 'desk-phone', 'Jörg Straße'), item('a1', 'app-user', 'JÖRG STRASSE')],
+      1,
+    ],
   ])('R4.1 (S4): %s', (_name, items, count) => {
     expect(countUsers(items, S4_COUNTING).count).toBe(count);
   });

@@ -35,7 +35,8 @@ export interface UserCount {
 
 /** Person names are compared after Unicode normalisation, trimming, collapsing spaces and case folding. */
 export function personKey(name: string): string {
-  return name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+  // Upper then lower case approximates full case folding: 'Straße' and 'STRASSE' meet at 'strasse'.
+  return name.normalize('NFKC').trim().replace(/\s+/g, ' ').toUpperCase().toLowerCase();
 }
 
 function assignee(item: CountItem): string | null {
