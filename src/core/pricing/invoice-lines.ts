@@ -154,7 +154,7 @@ export function schedulePayments(
   return instalments;
 }
 
-/** Parses a strict YYYY-MM-DD civil date (no time, no offset). */
+/** Parses a strict YYYY-MM-DD civil date (no time, no offset). Example: parseCivilDate('2026-02-30') throws a RangeError */
 export function parseCivilDate(text: string): Temporal.PlainDate {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) throw new RangeError(`expected a date YYYY-MM-DD, got "${text}"`);
   return Temporal.PlainDate.from(text, { overflow: 'reject' });

@@ -59,7 +59,7 @@ export function sumMoney(currency: string, list: readonly Money[]): Money {
   return money(toSafeNumber(total, 'sum'), currency);
 }
 
-/** Integer division of p by d (d > 0), rounded half-up: .5 goes away from zero. */
+/** Integer division p / d rounded half-up (.5 away from zero). Example: divideHalfUp(-5n, 2n) === -3n */
 export function divideHalfUp(p: bigint, d: bigint): bigint {
   if (d === 0n) throw new RangeError('division by zero');
   const sign = p < 0n !== d < 0n ? -1n : 1n;

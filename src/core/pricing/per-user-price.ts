@@ -18,7 +18,11 @@ export interface PerUserOrder {
   what: string;
 }
 
-/** R4.1/R4.2: seats × price per user per month × months; annual prepay gets its discount as its own negative line. */
+/**
+ * R4.1/R4.2: seats × price per user per month × months; annual prepay gets its discount as its own negative line.
+ * Example (S4): perUserLines(s4, s4.price, { seats: 12, terms: 1, term: { years: 1 }, what: 'Renewal' })
+ *   → lines [12 × 9600, 1 × −11520], payment single
+ */
 export function perUserLines(plan: Plan, price: PerUserPrice, order: PerUserOrder): PriceResult {
   const { seats, terms } = order;
   const billing = order.billing ?? 'annual';

@@ -26,10 +26,10 @@ export type PriceRefused = Extract<PriceResult, { ok: false }>;
 
 export const SINGLE: PaymentSchedule = Object.freeze({ kind: 'single' });
 
-/** The rounded amount of a price line. */
+/** The rounded amount of a price line. Example: lineAmountOf({ description: '', quantity: 2, unitAmountMinor: 9900 }) === 19800 */
 export const lineAmountOf = (line: PriceLine): number => lineAmount(line.quantity, line.unitAmountMinor);
 
-/** A refusal: the reason code and plain words. */
+/** A refusal with its reason code and plain words. Example: refuse('SEATS_REQUIRED', 'a per-user plan needs seats') */
 export function refuse(reason: PriceRefusal, message: string): PriceRefused {
   return { ok: false, reason, message };
 }

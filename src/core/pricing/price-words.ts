@@ -9,7 +9,7 @@ export function amountText(amountMinor: number, currency: string): string {
   return `${minorToDecimalString(amountMinor, currency)} ${currency}`;
 }
 
-/** "1 user", "3 users". */
+/** A count with its noun. Example: plural(3, 'user') === '3 users' */
 export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** "1 year", "3 months", "1 year 6 months". Example: termText({ months: 3 }) === '3 months' */
@@ -28,12 +28,12 @@ export function perTermText(term: Term): string {
   return termText(term);
 }
 
-/** "1 year" or "3 × 1 year" for several terms in one order. */
+/** The terms of one order. Example: termsText({ years: 1 }, 3) === '3 × 1 year' */
 export function termsText(term: Term, terms: number): string {
   return terms === 1 ? termText(term) : `${terms} × ${termText(term)}`;
 }
 
-/** Whole months in a term, or null when it has days (per-user prices are per month). */
+/** Whole months in a term, or null when it has days (per-user prices are per month). Example: termMonths({ years: 1 }) === 12 */
 export function termMonths(term: Term): number | null {
   if (term.days) return null;
   return (term.years ?? 0) * 12 + (term.months ?? 0);

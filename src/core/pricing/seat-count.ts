@@ -33,7 +33,7 @@ export interface UserCount {
   unknownItems: CountItem[];
 }
 
-/** Person names are compared after Unicode normalisation, trimming, collapsing spaces and case folding. */
+/** The key person names are compared by: NFKC, trimmed, spaces collapsed, case-folded. Example: personKey(' Ann  LEE ') === 'ann lee' */
 export function personKey(name: string): string {
   // Upper then lower case approximates full case folding: 'Straße' and 'STRASSE' meet at 'strasse'.
   return name.normalize('NFKC').trim().replace(/\s+/g, ' ').toUpperCase().toLowerCase();
