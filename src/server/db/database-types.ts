@@ -1,5 +1,6 @@
 import type { ColumnType } from 'kysely';
 import type { AuthTables } from '../auth/auth.tables.ts';
+import type { LicenseTables } from '../licenses/licenses.tables.ts';
 import type { CommerceTables } from './commerce.tables.ts';
 
 /**
@@ -32,4 +33,4 @@ export interface PlanTables {
   plan_versions: PlanVersionsTable;
 }
 
-export interface Database extends PlanTables, AuthTables, CommerceTables {}
+export interface Database extends PlanTables, AuthTables, CommerceTables, LicenseTables {}
