@@ -9,6 +9,7 @@ import { registerAuthRoutes } from './auth/auth.routes.ts';
 import { registerOneTimeRoutes } from './auth/one-time.routes.ts';
 import type { ScryptCost } from './auth/secrets.ts';
 import { registerSignInThrottle, type SignInLimits } from './auth/sign-in-throttle.ts';
+import { registerCatalogRoutes } from './catalog/catalog.routes.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database-types.ts';
 import { registerErrorHandling, sendFrameworkError } from './http/error-handler.ts';
@@ -71,6 +72,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerAccountRoutes(app, { db, config, clock });
   registerApiKeyRoutes(app, { db, clock });
   registerPlanRoutes(app, { db });
+  await registerCatalogRoutes(app, { db, config, clock, releaseHooks: [] });
   await app.ready();
   return app;
 }
