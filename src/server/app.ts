@@ -11,6 +11,7 @@ import type { ScryptCost } from './auth/secrets.ts';
 import { registerSignInThrottle, type SignInLimits } from './auth/sign-in-throttle.ts';
 import { registerCatalogRoutes } from './catalog/catalog.routes.ts';
 import type { Config } from './config.ts';
+import { registerContractRoutes } from './contracts/contracts.routes.ts';
 import type { Database } from './db/database-types.ts';
 import { registerErrorHandling, sendFrameworkError } from './http/error-handler.ts';
 import { createLogger } from './http/logger.ts';
@@ -72,6 +73,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerAccountRoutes(app, { db, config, clock });
   registerApiKeyRoutes(app, { db, clock });
   registerPlanRoutes(app, { db });
+  registerContractRoutes(app, { db, config, clock });
   await registerCatalogRoutes(app, { db, config, clock, releaseHooks: [] });
   await app.ready();
   return app;

@@ -1,0 +1,169 @@
+import type { Kysely } from 'kysely';
+import type { TaxRate } from '../../core/pricing/index.ts';
+import type { OrderResult, PurchaseRequest } from '../../schema/contracts.schema.ts';
+import { recordAudit } from '../audit/audit.repository.ts';
+import type { Viewer } from '../auth/access.ts';
+import { issueInvoice } from '../billing/invoice.service.ts';
+import type { Database } from '../db/database-types.ts';
+import { newId } from '../db/ids.ts';
+import { AppError } from '../http/errors.ts';
+import { syncLicenseKeys } from '../licenses/license-keys.service.ts';
+import {
+  appendTerms,
+  compatibilityOn,
+  findContractId,
+  findProductForSale,
+  insertOrder,
+  latestMajorOn,
+  organisationExists,
+  type ProductForSale,
+} from './contract.repository.ts';
+import { invoiceInputOf, notifyOrder, refusalError, todayFor } from './contract-order.ts';
+import { type Quoted, quotePurchase } from './contract-quote.ts';
+
+// R0.1, R0.2, R0.6, R0.7: a purchase is a contract, its first term, an order with the whole quote, an
+// invoice, a license with its key and a notice, all in one transaction.
+
+type Db = Kysely<Database>;
+
+/** Who acts and from where (audit), and the tax rate new invoice lines snapshot. */
+export type OrderContext = { viewer: Viewer; clientIp: string | null; tax: TaxRate; now: Date };
+
+export type PreparedPurchase = { product: ProductForSale; purchasedOn: string; quoted: Quoted };
+
+/** The purchase decision without writes (POST /v1/contracts/quote answers its quote). */
+export async function preparePurchase(
+  db: Db,
+  input: PurchaseRequest,
+  ctx: Pick<OrderContext, 'tax' | 'now'>,
+): Promise<PreparedPurchase> {
+  if (!(await organisationExists(db, input.organisationId))) {
+    throw new AppError('NOT_FOUND', `body.organisationId: no organisation ${input.organisationId}.`);
+  }
+  const product = await findProductForSale(db, input.productId);
+  if (!product) throw new AppError('NOT_FOUND', `body.productId: no product ${input.productId}.`);
+  if (product.archived) {
+    throw new AppError('PRICE_UNAVAILABLE', `Product ${product.id} is archived and no longer sold.`, {
+      reason: 'PRODUCT_ARCHIVED',
+    });
+  }
+  await refuseSecondContract(db, input.organisationId, input.productId);
+  const purchasedOn = input.purchasedOn ?? todayFor(product.plan, ctx.now);
+  const quoted = quotePurchase({
+    plan: product.plan,
+    productName: product.name,
+    listPriceMinor: product.listPriceMinor,
+    purchasedOn,
+    seats: product.plan.price.rule === 'per-user' ? input.seats : undefined,
+    billing: input.billing,
+    discountMinor: input.discountMinor,
+    tax: ctx.tax,
+  });
+  if (!quoted.ok) throw refusalError(quoted);
+  return { product, purchasedOn, quoted };
+}
+
+/** R0.2: one contract per customer and product; the existing one is named in details.contractId. */
+async function refuseSecondContract(db: Db, organisationId: string, productId: string): Promise<void> {
+  const existing = await findContractId(db, organisationId, productId);
+  if (existing !== undefined) {
+    throw new AppError(
+      'CONTRACT_EXISTS',
+      `Organisation ${organisationId} already has contract ${existing} for product ${productId}; renew it instead (R0.2).`,
+      { contractId: existing },
+    );
+  }
+}
+
+/** R0.1/R0.2/R0.7: sells the product to the organisation. */
+export async function purchaseContract(
+  db: Db,
+  input: PurchaseRequest,
+  ctx: OrderContext,
+): Promise<OrderResult> {
+  const prepared = await preparePurchase(db, input, ctx);
+  try {
+    return await db.transaction().execute((trx) => writePurchase(trx, input, prepared, ctx));
+  } catch (error) {
+    // Two purchases raced past the check: the unique constraint decides (R0.2).
+    if ((error as { code?: unknown }).code === '23505') {
+      await refuseSecondContract(db, input.organisationId, input.productId);
+    }
+    throw error;
+  }
+}
+
+async function writePurchase(
+  trx: Db,
+  input: PurchaseRequest,
+  prepared: PreparedPurchase,
+  ctx: OrderContext,
+): Promise<OrderResult> {
+  const { product, purchasedOn, quoted } = prepared;
+  const { quote } = quoted;
+  const contractId = newId('ctr');
+  const purchasedMajor = await latestMajorOn(trx, product.id, purchasedOn);
+  const compatibility = await compatibilityOn(trx, product.id, purchasedOn);
+  await trx
+    .insertInto('contracts')
+    .values({
+      id: contractId,
+      organisation_id: input.organisationId,
+      product_id: product.id,
+      plan_version_id: product.planVersionId,
+      purchased_on: purchasedOn,
+      currency: quote.currency,
+      list_price_minor: product.listPriceMinor ?? 0,
+      purchase_discount_minor: input.discountMinor ?? 0,
+      purchased_major: purchasedMajor,
+      compatibility_snapshot: compatibility === null ? null : JSON.stringify(compatibility),
+    })
+    .execute();
+  const inputs = {
+    ...input,
+    purchasedOn,
+    planKey: product.plan.key,
+    planVersionId: product.planVersionId,
+    productCategory: product.category,
+    listPriceMinor: product.listPriceMinor,
+    purchasedMajor,
+    compatibility,
+    tax: ctx.tax,
+  };
+  const orderId = await insertOrder(trx, {
+    contractId,
+    kind: 'purchase',
+    orderedOn: purchasedOn,
+    quote: { inputs, quote },
+    createdBy: ctx.viewer.accountId,
+  });
+  await appendTerms(trx, contractId, orderId, quote.newTerms);
+  const invoice = await issueInvoice(
+    trx,
+    invoiceInputOf(input.organisationId, orderId, quoted, ctx.tax),
+    ctx.now,
+  );
+  const keys = await syncLicenseKeys(trx, contractId, ctx.now);
+  const result: OrderResult = {
+    contractId,
+    orderId,
+    invoice: { id: invoice.id, number: invoice.number, totalMinor: invoice.totals.totalMinor },
+    quote,
+    licenseKeys: keys.issued,
+  };
+  await notifyOrder(trx, 'contract.purchased', input.organisationId, product, result, ctx.now);
+  await recordAudit(
+    trx,
+    {
+      action: 'contract.purchased',
+      viewer: ctx.viewer,
+      organisationId: input.organisationId,
+      subjectType: 'contract',
+      subjectId: contractId,
+      details: { orderId, invoiceNumber: invoice.number, productId: product.id },
+      clientIp: ctx.clientIp,
+    },
+    ctx.now,
+  );
+  return result;
+}
