@@ -9,11 +9,13 @@ import { registerAuthRoutes } from './auth/auth.routes.ts';
 import { registerOneTimeRoutes } from './auth/one-time.routes.ts';
 import type { ScryptCost } from './auth/secrets.ts';
 import { registerSignInThrottle, type SignInLimits } from './auth/sign-in-throttle.ts';
+import { registerBillingRoutes } from './billing/billing.routes.ts';
 import { registerCatalogRoutes } from './catalog/catalog.routes.ts';
 import type { Config } from './config.ts';
 import { registerContractRoutes } from './contracts/contracts.routes.ts';
 import type { Database } from './db/database-types.ts';
 import { registerErrorHandling, sendFrameworkError } from './http/error-handler.ts';
+import { registerIdempotency } from './http/idempotency.ts';
 import { createLogger } from './http/logger.ts';
 import { registerMetrics } from './http/metrics.ts';
 import { DOCS_PREFIX, registerOpenApi } from './http/openapi.ts';
@@ -64,6 +66,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const metrics = registerMetrics(app);
   await app.register(fastifyCookie);
   registerAccessControl(app, db, clock);
+  registerIdempotency(app, { db, clock });
   await registerOpenApi(app, API_VERSION);
 
   registerSystemRoutes(app, { db, metrics });
@@ -73,6 +76,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerAccountRoutes(app, { db, config, clock });
   registerApiKeyRoutes(app, { db, clock });
   registerPlanRoutes(app, { db });
+  registerBillingRoutes(app, { db, clock });
   registerContractRoutes(app, { db, config, clock });
   await registerCatalogRoutes(app, { db, config, clock, releaseHooks: [] });
   await app.ready();

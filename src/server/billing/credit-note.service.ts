@@ -1,0 +1,96 @@
+import type { Kysely } from 'kysely';
+import { civilDateIn } from '../../core/contract/civil-date.ts';
+import { multiplyRational } from '../../core/pricing/index.ts';
+import type { CreditNoteRequest } from '../../schema/billing.schema.ts';
+import { recordAudit } from '../audit/audit.repository.ts';
+import type { Viewer } from '../auth/access.ts';
+import type { Database } from '../db/database-types.ts';
+import { newId } from '../db/ids.ts';
+import { AppError } from '../http/errors.ts';
+import { findInvoiceSummary, listCreditNotes } from './invoice.repository.ts';
+import { nextNumber } from './numbering.ts';
+import { decideInvoiceRefund, type HelpDeskRefundFacts, NO_HELP_DESK } from './refund.service.ts';
+
+export type CreditNoteContext = {
+  viewer: Viewer;
+  now: Date;
+  clientIp?: string | null;
+  helpDesk?: HelpDeskRefundFacts;
+};
+
+/**
+ * A refund is a credit note against the invoice, never an edit of it (R5.1). The plan's rule decides
+ * (refundEligibility); VENDOR_TERMS plans (S0, S3) leave it to staff, who must give a reason. The amount
+ * is at most what is not yet credited; its tax part follows the invoice's tax share, rounded half-up.
+ * The invoice is locked so two credit notes cannot both take the same remainder; the number is gapless.
+ */
+export async function issueCreditNote(
+  db: Kysely<Database>,
+  invoiceId: string,
+  input: CreditNoteRequest,
+  ctx: CreditNoteContext,
+) {
+  return db.transaction().execute(async (trx) => {
+    const locked = await trx
+      .selectFrom('invoices')
+      .select('id')
+      .where('id', '=', invoiceId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!locked) throw new AppError('NOT_FOUND', `No invoice ${invoiceId}.`);
+    const decided = await decideInvoiceRefund(trx, invoiceId, null, ctx.helpDesk ?? NO_HELP_DESK);
+    const before = await findInvoiceSummary(trx, invoiceId, null);
+    if (!decided || !before) throw new AppError('NOT_FOUND', `No invoice ${invoiceId}.`);
+    const { decision, invoice } = decided;
+    if (!decision.eligible && decision.decidedByHand !== true)
+      throw new AppError(
+        'REFUND_NOT_ALLOWED',
+        `This purchase is not refundable: ${decision.reason}.`,
+        decision,
+      );
+    const creditableMinor = invoice.totalMinor - before.amountCreditedMinor;
+    const amountMinor = input.amountMinor ?? creditableMinor;
+    if (creditableMinor <= 0 || amountMinor > creditableMinor)
+      throw new AppError(
+        'REFUND_NOT_ALLOWED',
+        `At most ${creditableMinor} (minor units) of this invoice is not yet credited.`,
+        { ...decision, reason: 'AMOUNT_EXCEEDS_CREDITABLE', creditableMinor },
+      );
+    const taxMinor =
+      invoice.totalMinor === 0 ? 0 : multiplyRational(amountMinor, invoice.taxMinor, invoice.totalMinor);
+    const id = newId('cn');
+    await trx
+      .insertInto('credit_notes')
+      .values({
+        id,
+        number: await nextNumber(trx, 'credit-note'),
+        invoice_id: invoiceId,
+        amount_minor: amountMinor,
+        tax_minor: taxMinor,
+        currency: invoice.currency,
+        reason: input.reason,
+        eligibility: JSON.stringify(decision),
+        issued_on: civilDateIn(ctx.now, decided.timeZone),
+        issued_at: ctx.now,
+        created_by: ctx.viewer.accountId,
+      })
+      .execute();
+    await recordAudit(
+      trx,
+      {
+        action: 'credit-note.issued',
+        viewer: ctx.viewer,
+        organisationId: invoice.organisationId,
+        subjectType: 'invoice',
+        subjectId: invoiceId,
+        details: { creditNoteId: id, amountMinor, reason: input.reason, decision: decision.reason },
+        clientIp: ctx.clientIp ?? null,
+      },
+      ctx.now,
+    );
+    const creditNote = (await listCreditNotes(trx, invoiceId)).find((c) => c.id === id);
+    const after = await findInvoiceSummary(trx, invoiceId, null);
+    if (!creditNote || !after) throw new Error(`credit note ${id} vanished`);
+    return { creditNote, invoice: after };
+  });
+}
