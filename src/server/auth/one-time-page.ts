@@ -64,7 +64,7 @@ export function confirmPage(account: Account, token: string): string {
 export function invalidLinkPage(): string {
   return page(
     'This sign-in link cannot be used',
-    `<p>The link is unknown, expired (links last 24 hours) or already used.</p>
+    `<p>The link is unknown, expired or already used. Sign-in links from an admin last 24 hours, invitations 7 days, emailed sign-in links 15 minutes.</p>
 <p>Ask an admin for a new one. Operators can print one with <code>upkeep admin login-link --email …</code>.</p>`,
   );
 }

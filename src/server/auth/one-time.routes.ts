@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { OneTimeTokenParamsSchema } from '../../schema/auth.schema.ts';
 import { ErrorBodySchema } from '../../schema/error.schema.ts';
 import type { Config } from '../config.ts';
+import { markRegisteredOnDesk } from '../customers/desk-facts.ts';
 import type { Database } from '../db/database-types.ts';
 import { AppError } from '../http/errors.ts';
 import { errorResponses } from '../http/responses.ts';
@@ -80,6 +81,8 @@ export async function registerOneTimeRoutes(app: FastifyInstance, deps: OneTimeR
         // One transaction: a token is never used up without its session being created.
         const signedIn = await deps.db.transaction().execute(async (trx) => {
           const accountId = await consumeOneTimeToken(trx, request.params.token, now);
+          // R1.1 (S1): a customer who uses an invitation (or any one-time link) is registered on the desk.
+          if (accountId) await markRegisteredOnDesk(trx, accountId, now);
           return (
             accountId && {
               accountId,

@@ -1,0 +1,177 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { CustomerRole } from '../../schema/auth.schema.ts';
+import type { CustomerUser, CustomerUserUpdate } from '../../schema/customers.schema.ts';
+import { normalizeEmail } from '../auth/accounts.service.ts';
+import type { AccountsTable } from '../auth/auth.tables.ts';
+import { createOneTimeToken } from '../auth/sessions.service.ts';
+import type { Database } from '../db/database-types.ts';
+import { newId } from '../db/ids.ts';
+import { enqueueNotice } from '../outbox/outbox.repository.ts';
+
+/** An invitation link is single use and lasts 7 days (a login link lasts 24 hours, a magic link 15 minutes). */
+export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+const USER_COLUMNS = [
+  'id',
+  'email',
+  'name',
+  'role',
+  'organisation_id',
+  'password_hash',
+  'created_at',
+  'disabled_at',
+  'registered_at',
+  'product_updates_subscribed',
+  'product_updates_changed_at',
+] as const;
+
+type UserRow = Pick<Selectable<AccountsTable>, (typeof USER_COLUMNS)[number]>;
+
+export function toCustomerUser(row: UserRow): CustomerUser {
+  if (row.organisation_id === null || !isCustomer(row.role))
+    throw new Error(`account ${row.id} is not a customer account`);
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    organisationId: row.organisation_id,
+    disabled: row.disabled_at !== null,
+    hasPassword: row.password_hash !== null,
+    createdAt: row.created_at.toISOString(),
+    registeredAt: row.registered_at?.toISOString() ?? null,
+    productUpdatesSubscribed: row.product_updates_subscribed,
+    productUpdatesChangedAt: row.product_updates_changed_at?.toISOString() ?? null,
+  };
+}
+
+function isCustomer(role: AccountsTable['role']): role is CustomerRole {
+  return role === 'customer-admin' || role === 'customer-user';
+}
+
+export type InviteOutcome =
+  | { ok: true; user: CustomerUser; invitation: { sentTo: string; expiresAt: string } }
+  | { ok: false; code: 'NOT_FOUND' | 'EMAIL_TAKEN' };
+
+/**
+ * Creates a customer account (no password) in the organisation and invites it: a one-time link
+ * valid 7 days, emailed through the outbox (topic customer.invited). All in one transaction.
+ */
+export async function inviteCustomerUser(
+  db: Kysely<Database>,
+  input: { organisationId: string; email: string; name: string; role: CustomerRole; baseUrl: string },
+  now: Date,
+): Promise<InviteOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const organisation = await trx
+      .selectFrom('organisations')
+      .select(['id', 'name'])
+      .where('id', '=', input.organisationId)
+      .executeTakeFirst();
+    if (!organisation) return { ok: false, code: 'NOT_FOUND' } as const;
+    const row = await trx
+      .insertInto('accounts')
+      .values({
+        id: newId('acc'),
+        email: normalizeEmail(input.email),
+        name: input.name,
+        role: input.role,
+        organisation_id: organisation.id,
+        password_hash: null,
+        created_at: now,
+      })
+      .onConflict((oc) => oc.column('email').doNothing())
+      .returning(USER_COLUMNS)
+      .executeTakeFirst();
+    if (!row) return { ok: false, code: 'EMAIL_TAKEN' } as const;
+    const token = await createOneTimeToken(trx, row.id, now, INVITATION_TTL_MS);
+    const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS).toISOString();
+    await enqueueNotice(
+      trx,
+      {
+        topic: 'customer.invited',
+        dedupeKey: `customer.invited:${row.id}:${now.getTime()}`,
+        organisationId: organisation.id,
+        recipient: row.email,
+        payload: { url: linkUrl(input.baseUrl, token), organisationName: organisation.name, expiresAt },
+      },
+      now,
+    );
+    return { ok: true, user: toCustomerUser(row), invitation: { sentTo: row.email, expiresAt } } as const;
+  });
+}
+
+export function linkUrl(baseUrl: string, token: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/v1/auth/one-time/${token}`;
+}
+
+/** Users of one organisation, a page at a time in id (creation) order. */
+export async function listCustomerUsers(
+  db: Kysely<Database>,
+  organisationId: string,
+  page: { limit: number; after?: string | undefined },
+): Promise<{ items: CustomerUser[]; nextCursor: string | null }> {
+  let query = db
+    .selectFrom('accounts')
+    .select(USER_COLUMNS)
+    .where('organisation_id', '=', organisationId)
+    .orderBy('id')
+    .limit(page.limit + 1);
+  if (page.after !== undefined) query = query.where('id', '>', page.after);
+  const rows = await query.execute();
+  const items = rows.slice(0, page.limit).map(toCustomerUser);
+  return { items, nextCursor: rows.length > page.limit ? (items.at(-1)?.id ?? null) : null };
+}
+
+/** One user of one organisation; a user of another organisation is undefined, like a missing one. */
+export async function findCustomerUser(
+  db: Kysely<Database>,
+  organisationId: string,
+  userId: string,
+): Promise<CustomerUser | undefined> {
+  const row = await db
+    .selectFrom('accounts')
+    .select(USER_COLUMNS)
+    .where('id', '=', userId)
+    .where('organisation_id', '=', organisationId)
+    .executeTakeFirst();
+  return row && toCustomerUser(row);
+}
+
+/** Changes name, role or disabled state; disabling ends the user's sessions (its links stop working too). */
+export async function updateCustomerUser(
+  db: Kysely<Database>,
+  organisationId: string,
+  userId: string,
+  change: CustomerUserUpdate,
+  now: Date,
+): Promise<CustomerUser | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const current = await trx
+      .selectFrom('accounts')
+      .select(['id', 'disabled_at'])
+      .where('id', '=', userId)
+      .where('organisation_id', '=', organisationId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!current) return undefined;
+    const disabledAt =
+      change.disabled === undefined
+        ? current.disabled_at
+        : change.disabled
+          ? (current.disabled_at ?? now)
+          : null;
+    const row = await trx
+      .updateTable('accounts')
+      .set({
+        ...(change.name === undefined ? {} : { name: change.name }),
+        ...(change.role === undefined ? {} : { role: change.role }),
+        disabled_at: disabledAt,
+      })
+      .where('id', '=', userId)
+      .returning(USER_COLUMNS)
+      .executeTakeFirstOrThrow();
+    if (disabledAt !== null) await trx.deleteFrom('sessions').where('account_id', '=', userId).execute();
+    return toCustomerUser(row);
+  });
+}
