@@ -12,6 +12,7 @@ import { registerSignInThrottle, type SignInLimits } from './auth/sign-in-thrott
 import { registerBillingRoutes } from './billing/billing.routes.ts';
 import { registerCatalogRoutes } from './catalog/catalog.routes.ts';
 import type { Config } from './config.ts';
+import { registerCustomerRoutes } from './customers/customers.routes.ts';
 import { registerContractRoutes } from './contracts/contracts.routes.ts';
 import type { Database } from './db/database-types.ts';
 import { registerErrorHandling, sendFrameworkError } from './http/error-handler.ts';
@@ -76,6 +77,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerAccountRoutes(app, { db, config, clock });
   registerApiKeyRoutes(app, { db, clock });
   registerPlanRoutes(app, { db });
+  registerCustomerRoutes(app, { db, config, clock, throttle });
   registerBillingRoutes(app, { db, clock });
   registerContractRoutes(app, { db, config, clock });
   await registerCatalogRoutes(app, { db, config, clock, releaseHooks: [] });
