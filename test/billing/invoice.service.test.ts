@@ -107,6 +107,20 @@ describeDb('issueInvoice', (getDb) => {
     expect(third.number).toBe('INV-000002');
   });
 
+  it('R0.6 gapless under concurrency: 20 parallel issues get INV-000001 … INV-000020, each once', async () => {
+    const { db } = getDb();
+    const org = await createOrganisation(db);
+    const issued = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        db.transaction().execute((trx) => issueInvoice(trx, oneLine(org, null), NOW)),
+      ),
+    );
+    const expected = Array.from({ length: 20 }, (_, i) => `INV-${String(i + 1).padStart(6, '0')}`);
+    expect(issued.map((i) => i.number).sort()).toEqual(expected);
+    const stored = await db.selectFrom('invoices').select('number').orderBy('number').execute();
+    expect(stored.map((r) => r.number)).toEqual(expected);
+  });
+
   it('R0.6 immutability: UPDATE and DELETE of an issued invoice and its lines are refused by the database', async () => {
     const { db } = getDb();
     const org = await createOrganisation(db);
