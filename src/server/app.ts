@@ -23,6 +23,8 @@ import { DOCS_PREFIX, registerOpenApi } from './http/openapi.ts';
 import { registerPlanRoutes } from './http/plans.routes.ts';
 import { generateRequestId, REQUEST_ID_HEADER } from './http/request-id.ts';
 import { registerSystemRoutes } from './http/system.routes.ts';
+import { issueKeysOnReleasePublished } from './licenses/license-release-hook.ts';
+import { registerLicenseRoutes } from './licenses/licenses.routes.ts';
 
 export type AppOptions = {
   config: Config;
@@ -77,10 +79,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerAccountRoutes(app, { db, config, clock });
   registerApiKeyRoutes(app, { db, clock });
   registerPlanRoutes(app, { db });
+  await registerLicenseRoutes(app, { db, config, clock });
   registerCustomerRoutes(app, { db, config, clock, throttle });
   registerBillingRoutes(app, { db, clock });
   registerContractRoutes(app, { db, config, clock });
-  await registerCatalogRoutes(app, { db, config, clock, releaseHooks: [] });
+  await registerCatalogRoutes(app, { db, config, clock, releaseHooks: [issueKeysOnReleasePublished] });
   await app.ready();
   return app;
 }

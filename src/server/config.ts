@@ -25,6 +25,13 @@ const envSchema = z.object({
     .refine((t) => Number(t) <= 100, 'expected a percent from 0 to 100')
     .default('0'),
   UPKEEP_TAX_MODE: z.enum(['exclusive', 'inclusive']).default('exclusive'),
+  // License validation (docs/licensing.md): rate limits per key and per client address, the cache's
+  // epoch check interval, the offline-file signing key (Ed25519 PKCS#8 PEM, `\n` allowed) and file lifetime.
+  UPKEEP_VALIDATE_RATE_PER_MIN: z.coerce.number().int().min(1).default(600),
+  UPKEEP_VALIDATE_RATE_PER_MIN_IP: z.coerce.number().int().min(1).default(1200),
+  UPKEEP_LICENSE_CACHE_EPOCH_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  UPKEEP_LICENSE_SIGNING_KEY: z.string().min(1).optional(),
+  UPKEEP_LICENSE_FILE_DAYS: z.coerce.number().int().min(1).max(366).default(30),
 });
 
 export type Config = Readonly<{
@@ -42,6 +49,14 @@ export type Config = Readonly<{
   isProduction: boolean;
   /** Tax for new invoices: the rate (decimal percent text) each new line snapshots, and the mode. */
   tax: Readonly<{ ratePercent: string; mode: 'exclusive' | 'inclusive' }>;
+  /** License validation and offline license files; see docs/licensing.md. */
+  licensing: Readonly<{
+    validatePerKeyPerMinute: number;
+    validatePerIpPerMinute: number;
+    cacheEpochCheckMs: number;
+    signingKeyPem: string | undefined;
+    licenseFileDays: number;
+  }>;
 }>;
 
 /** Parses configuration from an environment (process.env by default). Throws a readable error naming the variable. */
@@ -63,6 +78,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     isProduction: e.NODE_ENV === 'production',
     tax: Object.freeze({ ratePercent: e.UPKEEP_TAX_RATE_PERCENT, mode: e.UPKEEP_TAX_MODE }),
+    licensing: Object.freeze({
+      validatePerKeyPerMinute: e.UPKEEP_VALIDATE_RATE_PER_MIN,
+      validatePerIpPerMinute: e.UPKEEP_VALIDATE_RATE_PER_MIN_IP,
+      cacheEpochCheckMs: e.UPKEEP_LICENSE_CACHE_EPOCH_MS,
+      signingKeyPem: e.UPKEEP_LICENSE_SIGNING_KEY?.replaceAll('\\n', '\n'),
+      licenseFileDays: e.UPKEEP_LICENSE_FILE_DAYS,
+    }),
   });
 }
 

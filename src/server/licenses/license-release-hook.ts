@@ -1,0 +1,50 @@
+import type { Kysely } from 'kysely';
+import type { PublishedRelease, ReleasePublishedHook } from '../catalog/release-hooks.ts';
+import type { Database } from '../db/database-types.ts';
+import { syncLicenseKeys } from './license-keys.service.ts';
+
+/**
+ * R0.3 (S0): publishing a release of a new major issues a key to every contract of the product
+ * covered on the publication date that has none for that major yet, and queues its mail. Runs in
+ * the catalog's publishing transaction; syncLicenseKeys decides per contract (plan's newMajorKeys,
+ * exact effective coverage), so this query only narrows the candidates.
+ */
+export const issueKeysOnReleasePublished: ReleasePublishedHook = async (trx, release, now) => {
+  for (const contractId of await candidateContracts(trx, release)) {
+    await syncLicenseKeys(trx, contractId, now);
+  }
+};
+
+async function candidateContracts(trx: Kysely<Database>, release: PublishedRelease): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('contracts')
+    .select('contracts.id')
+    .where('contracts.product_id', '=', release.productId)
+    .where('contracts.purchased_major', '<', release.major)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('coverage_terms')
+          .select('coverage_terms.id')
+          .whereRef('coverage_terms.contract_id', '=', 'contracts.id')
+          .where('coverage_terms.starts_on', '<=', release.publishedOn)
+          .where('coverage_terms.ends_on', '>', release.publishedOn),
+      ),
+    )
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('license_keys')
+            .innerJoin('licenses', 'licenses.id', 'license_keys.license_id')
+            .select('license_keys.id')
+            .whereRef('licenses.contract_id', '=', 'contracts.id')
+            .where('license_keys.major', '=', release.major)
+            .where('license_keys.revoked_at', 'is', null),
+        ),
+      ),
+    )
+    .orderBy('contracts.id')
+    .execute();
+  return rows.map((r) => r.id);
+}
