@@ -1,27 +1,15 @@
 import { z } from 'zod';
 import { CustomerRoleSchema } from './auth.schema.ts';
+import { PageQuerySchema, pageOf } from './pagination.schema.ts';
 
 /**
  * Customers: organisations, their users (customer-admin, customer-user), invitations, the
  * product-update mailing list (R1.1) and restrictions (R1.3, R1.4). Shared with the web app.
- * Lists are pages `{ items, nextCursor }` in id (creation) order; the shape is defined here
- * because no shared pagination schema existed when this was written.
+ * Lists are pages `{ items, nextCursor }` in id (creation) order (pagination.schema.ts).
  */
 
 const IdSchema = z.string().min(1).max(64);
 const NameSchema = z.string().trim().min(1).max(200);
-
-export const PageQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  after: IdSchema.optional().describe(
-    'The `nextCursor` of the previous page (lists are in id = creation order).',
-  ),
-});
-
-const NextCursorSchema = z
-  .string()
-  .nullable()
-  .describe('Pass as `after` for the next page; null on the last page.');
 
 // ── Organisations ──────────────────────────────────────────────────────────────────────────────
 
@@ -67,9 +55,7 @@ export const OrganisationListQuerySchema = PageQuerySchema.extend({
     .describe('Only organisations whose name contains this text.'),
 });
 
-export const OrganisationPageSchema = z
-  .object({ items: z.array(OrganisationSchema), nextCursor: NextCursorSchema })
-  .meta({ id: 'OrganisationPage' });
+export const OrganisationPageSchema = pageOf(OrganisationSchema, 'OrganisationPage');
 
 export const OrganisationIdParamsSchema = z.object({ id: IdSchema.describe('The organisation id (org_…).') });
 
@@ -123,9 +109,7 @@ export const CustomerUserCreatedSchema = z
   .object({ user: CustomerUserSchema, invitation: InvitationSchema })
   .meta({ id: 'CustomerUserCreated' });
 
-export const CustomerUserPageSchema = z
-  .object({ items: z.array(CustomerUserSchema), nextCursor: NextCursorSchema })
-  .meta({ id: 'CustomerUserPage' });
+export const CustomerUserPageSchema = pageOf(CustomerUserSchema, 'CustomerUserPage');
 
 export const CustomerUserParamsSchema = z.object({
   id: IdSchema.describe('The organisation id (org_…).'),

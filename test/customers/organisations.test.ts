@@ -34,7 +34,7 @@ describeDb('organisations (issue 3 §2)', (getDb) => {
     expect(page1.json()).toEqual({ items: byId.slice(0, 2), nextCursor: byId[1].id });
     const cursor = page1.json().nextCursor;
     const page2 = await app.inject(
-      withKey(write, { method: 'GET', url: `/v1/organisations?limit=2&after=${cursor}` }),
+      withKey(write, { method: 'GET', url: `/v1/organisations?limit=2&cursor=${cursor}` }),
     );
     expect(page2.json()).toEqual({ items: [byId[2]], nextCursor: null });
     // LIKE wildcards in the search text match themselves.

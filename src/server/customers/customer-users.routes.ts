@@ -6,8 +6,8 @@ import {
   CustomerUserSchema,
   CustomerUserUpdateRequestSchema,
   OrganisationIdParamsSchema,
-  PageQuerySchema,
 } from '../../schema/customers.schema.ts';
+import { PageQuerySchema } from '../../schema/pagination.schema.ts';
 import { viewerOf } from '../auth/access.ts';
 import { AppError } from '../http/errors.ts';
 import { errorResponses, type ZodApp } from '../http/responses.ts';

@@ -109,7 +109,7 @@ export function linkUrl(baseUrl: string, token: string): string {
 export async function listCustomerUsers(
   db: Kysely<Database>,
   organisationId: string,
-  page: { limit: number; after?: string | undefined },
+  page: { limit: number; cursor?: string | undefined },
 ): Promise<{ items: CustomerUser[]; nextCursor: string | null }> {
   let query = db
     .selectFrom('accounts')
@@ -117,7 +117,7 @@ export async function listCustomerUsers(
     .where('organisation_id', '=', organisationId)
     .orderBy('id')
     .limit(page.limit + 1);
-  if (page.after !== undefined) query = query.where('id', '>', page.after);
+  if (page.cursor !== undefined) query = query.where('id', '>', page.cursor);
   const rows = await query.execute();
   const items = rows.slice(0, page.limit).map(toCustomerUser);
   return { items, nextCursor: rows.length > page.limit ? (items.at(-1)?.id ?? null) : null };

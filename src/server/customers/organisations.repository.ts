@@ -57,14 +57,14 @@ export async function findOrganisation(
 
 export async function listOrganisations(
   db: Kysely<Database>,
-  page: { limit: number; after?: string | undefined; q?: string | undefined },
+  page: { limit: number; cursor?: string | undefined; q?: string | undefined },
 ): Promise<{ items: Organisation[]; nextCursor: string | null }> {
   let query = db
     .selectFrom('organisations')
     .selectAll()
     .orderBy('id')
     .limit(page.limit + 1);
-  if (page.after !== undefined) query = query.where('id', '>', page.after);
+  if (page.cursor !== undefined) query = query.where('id', '>', page.cursor);
   if (page.q !== undefined) query = query.where('name', 'ilike', `%${escapeLike(page.q)}%`);
   const rows = await query.execute();
   const items = rows.slice(0, page.limit).map(toOrganisation);

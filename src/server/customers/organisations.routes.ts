@@ -46,7 +46,7 @@ export function registerOrganisationRoutes(r: ZodApp, deps: CustomerRouteDeps): 
     schema: {
       tags: TAGS,
       summary:
-        'List organisations in creation order, a page at a time (`limit`, then `after` = `nextCursor`).',
+        'List organisations in creation order, a page at a time (`limit`, then `cursor` = `nextCursor`).',
       querystring: OrganisationListQuerySchema,
       response: { 200: OrganisationPageSchema, ...errorResponses('VALIDATION_FAILED', ...DENIED) },
     },
