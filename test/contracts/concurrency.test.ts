@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { asSession } from '../server/app-helpers.ts';
 import { PRESET } from '../support/commerce-fixtures.ts';
 import { describeDb } from '../support/db-harness.ts';
 import { buy, contractWorld, post, storedTerms } from './contract-helpers.ts';
@@ -32,4 +33,37 @@ describeDb('contracts: parallel renewals of one contract', (getDb) => {
     expect(invoices).toHaveLength(PARALLEL + 1);
     await app.close();
   }, 120_000);
+
+  it('R0.7 (S0): 20 parallel renewals with one Idempotency-Key renew once and answer the same body', async () => {
+    const { db } = getDb();
+    const { app, admin, organisationId, productId } = await contractWorld(db, { planKey: PRESET.S0 });
+    const { contractId } = await buy(app, admin, { organisationId, productId });
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        app.inject(
+          asSession(admin, {
+            method: 'POST',
+            url: `/v1/contracts/${contractId}/renewals`,
+            payload: {},
+            headers: { 'idempotency-key': 'renew-once-1' },
+          }),
+        ),
+      ),
+    );
+    for (const r of results) expect(r.statusCode, r.body).toBe(201);
+    expect(new Set(results.map((r) => r.body)).size).toBe(1);
+    expect(await storedTerms(db, contractId)).toHaveLength(2);
+    const other = await post(app, admin, `/v1/contracts/${contractId}/renewals`, { terms: 2 });
+    expect(other.statusCode).toBe(201);
+    const reused = await app.inject(
+      asSession(admin, {
+        method: 'POST',
+        url: `/v1/contracts/${contractId}/renewals`,
+        payload: { terms: 3 },
+        headers: { 'idempotency-key': 'renew-once-1' },
+      }),
+    );
+    expect(reused.json().error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    await app.close();
+  }, 60_000);
 });

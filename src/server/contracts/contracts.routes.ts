@@ -31,10 +31,12 @@ import {
 export type ContractRouteDeps = { db: Kysely<Database>; config: Config; clock: () => Date };
 
 const READ = { access: { scope: 'contracts:read', customer: true } } as const;
-const WRITE_STAFF = { access: { scope: 'contracts:write' } } as const;
-const WRITE = { access: { scope: 'contracts:write', customer: true } } as const;
+// Writes accept an Idempotency-Key: a retried purchase or renewal replays the first answer (docs/billing.md).
+const WRITE_STAFF = { access: { scope: 'contracts:write' }, idempotency: true } as const;
+const WRITE = { access: { scope: 'contracts:write', customer: true }, idempotency: true } as const;
 const DENIED = ['UNAUTHENTICATED', 'FORBIDDEN'] as const;
 const ORDER_ERRORS = ['VALIDATION_FAILED', ...DENIED, 'CSRF_FAILED', 'NOT_FOUND'] as const;
+const REPLAY_ERRORS = ['IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_IN_PROGRESS'] as const;
 const TAGS = ['contracts'];
 
 export function registerContractRoutes(app: FastifyInstance, deps: ContractRouteDeps): void {
@@ -82,7 +84,7 @@ export function registerContractRoutes(app: FastifyInstance, deps: ContractRoute
       body: PurchaseRequestSchema,
       response: {
         201: OrderResultSchema,
-        ...errorResponses(...ORDER_ERRORS, 'CONTRACT_EXISTS', 'PRICE_UNAVAILABLE'),
+        ...errorResponses(...ORDER_ERRORS, ...REPLAY_ERRORS, 'CONTRACT_EXISTS', 'PRICE_UNAVAILABLE'),
       },
     },
     handler: async (request, reply) => {
@@ -174,7 +176,7 @@ export function registerContractRoutes(app: FastifyInstance, deps: ContractRoute
       body: RenewalRequestSchema,
       response: {
         201: OrderResultSchema,
-        ...errorResponses(...ORDER_ERRORS, 'RENEWAL_REFUSED', 'PRICE_UNAVAILABLE'),
+        ...errorResponses(...ORDER_ERRORS, ...REPLAY_ERRORS, 'RENEWAL_REFUSED', 'PRICE_UNAVAILABLE'),
       },
     },
     handler: async (request, reply) => {
@@ -203,7 +205,10 @@ export function registerContractRoutes(app: FastifyInstance, deps: ContractRoute
       summary: "Add users to a per-user subscription: an 'added-users' order and invoice, prorated (R4.2).",
       params: ContractIdParamsSchema,
       body: AddSeatsRequestSchema,
-      response: { 201: OrderResultSchema, ...errorResponses(...ORDER_ERRORS, 'PRICE_UNAVAILABLE') },
+      response: {
+        201: OrderResultSchema,
+        ...errorResponses(...ORDER_ERRORS, ...REPLAY_ERRORS, 'PRICE_UNAVAILABLE'),
+      },
     },
     handler: async (request, reply) => {
       const result = await addSeats(deps.db, request.params.id, request.body, context(request));
