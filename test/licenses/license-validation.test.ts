@@ -66,7 +66,9 @@ describeDb('license validation API (R0.3, R4.3)', (getDb) => {
     const app = await appAt(db, testClock(new Date('2026-07-01T10:00:00Z')));
     const unknown = `${key.slice(0, -4)}AAAA`;
     const answers = await Promise.all(
-      [unknown, 'not a key', '', "UPK-' OR 1=1 --"].map(async (k) => (await validate(app, { key: k })).json()),
+      [unknown, 'not a key', '', "UPK-' OR 1=1 --"].map(async (k) =>
+        (await validate(app, { key: k })).json(),
+      ),
     );
     for (const answer of answers) {
       expect(answer).toEqual({
@@ -87,7 +89,11 @@ describeDb('license validation API (R0.3, R4.3)', (getDb) => {
     const app = await appAt(db, testClock(new Date('2028-05-01T10:00:00Z')));
     for (const version of ['4.1.0', '4.0.0', undefined]) {
       const body = await validate(app, { key, version });
-      expect(body.json(), `version ${version}`).toMatchObject({ valid: true, code: 'VALID', fallbackVersion: '4.1.0' });
+      expect(body.json(), `version ${version}`).toMatchObject({
+        valid: true,
+        code: 'VALID',
+        fallbackVersion: '4.1.0',
+      });
     }
   });
 
@@ -97,7 +103,11 @@ describeDb('license validation API (R0.3, R4.3)', (getDb) => {
     const app = await appAt(db, testClock(new Date('2027-04-01T10:00:00Z')));
     for (const version of ['4.3.0', '4.9.9', '5.0.0']) {
       const body = (await validate(app, { key, version })).json();
-      expect(body, version).toMatchObject({ valid: false, code: 'VERSION_NOT_COVERED', fallbackVersion: '4.1.0' });
+      expect(body, version).toMatchObject({
+        valid: false,
+        code: 'VERSION_NOT_COVERED',
+        fallbackVersion: '4.1.0',
+      });
     }
   });
 
@@ -107,7 +117,9 @@ describeDb('license validation API (R0.3, R4.3)', (getDb) => {
     const clock = testClock(new Date('2026-07-01T10:00:00Z'));
     const app = await appAt(db, clock);
     const agent = await signIn(db, 'agent', clock.now());
-    const license = await app.inject(asSession(agent, { method: 'GET', url: `/v1/contracts/${contractId}/license` }));
+    const license = await app.inject(
+      asSession(agent, { method: 'GET', url: `/v1/contracts/${contractId}/license` }),
+    );
     const licenseId = license.json().licenseId;
     const rotated = await app.inject(
       asSession(agent, { method: 'POST', url: `/v1/licenses/${licenseId}/keys/4/rotate` }),
@@ -136,7 +148,11 @@ describeDb('license validation API (R0.3, R4.3)', (getDb) => {
       })
       .execute();
     expect((await validate(app, { key })).json()).toMatchObject({ valid: false, code: 'SUSPENDED' });
-    await db.updateTable('organisation_restrictions').set({ lifted_at: new Date() }).where('id', '=', id).execute();
+    await db
+      .updateTable('organisation_restrictions')
+      .set({ lifted_at: new Date() })
+      .where('id', '=', id)
+      .execute();
     expect((await validate(app, { key })).json().code).toBe('VALID');
   });
 
@@ -182,7 +198,10 @@ describeDb('license validation API (R0.3, R4.3)', (getDb) => {
     expect((await validate(app, { key })).json().code).toBe('EXPIRED');
     expect((await validate(app, { key })).json().code).toBe('EXPIRED');
     await addTerm(db, contractId, { kind: 'reinstatement', startsOn: '2027-02-01', endsOn: '2028-02-01' });
-    expect((await validate(app, { key })).json()).toMatchObject({ code: 'VALID', coveredUntil: '2028-01-31' });
+    expect((await validate(app, { key })).json()).toMatchObject({
+      code: 'VALID',
+      coveredUntil: '2028-01-31',
+    });
   });
 
   it('R0.4 cache with a long epoch interval: a write through this process still shows at once', async () => {
@@ -213,7 +232,8 @@ describeDb('license validation API (R0.3, R4.3)', (getDb) => {
     expect(limited.headers['retry-after']).toMatch(/^\d+$/);
     expect(limited.json().error.code).toBe('RATE_LIMITED');
     const perIp: number[] = [];
-    for (let i = 0; i < 6; i++) perIp.push((await validate(app, { key: `UPK-${i}` }, '192.0.2.1')).statusCode);
+    for (let i = 0; i < 6; i++)
+      perIp.push((await validate(app, { key: `UPK-${i}` }, '192.0.2.1')).statusCode);
     expect(perIp).toEqual([200, 200, 200, 200, 200, 429]);
   });
 
