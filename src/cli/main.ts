@@ -11,6 +11,8 @@ const commandGroups: Record<string, () => Promise<Register>> = {
   plan: async () => (await import('./plan.command.ts')).registerPlanCommands,
   sla: async () => (await import('./sla.command.ts')).registerSlaCommands,
   admin: async () => (await import('./admin.command.ts')).registerAdminCommands,
+  contract: async () => (await import('./contract.command.ts')).registerContractCommands,
+  renew: async () => (await import('./contract.command.ts')).registerRenewCommand,
 };
 
 const program = new Command();
