@@ -30,8 +30,10 @@ export function registerArtifactRoutes(r: ZodApp, deps: CatalogDeps): void {
       summary:
         'Upload a file of a release: the raw bytes as application/octet-stream, its name in `fileName`.',
       description: `The server stores the bytes under a name it chooses and records size and SHA-256. At most UPKEEP_ARTIFACT_MAX_BYTES (default 512 MiB).`,
+      consumes: [OCTET_STREAM],
       params: IdParamsSchema,
       querystring: ArtifactUploadQuerySchema,
+      body: z.unknown().describe('The file, as raw bytes.'),
       response: {
         201: ArtifactSchema,
         ...errorResponses(
@@ -102,8 +104,12 @@ export function registerArtifactRoutes(r: ZodApp, deps: CatalogDeps): void {
       summary: 'Download a release file if the entitlement allows it (R0.8); every attempt is audited.',
       description:
         'Answers the bytes (application/octet-stream, ETag = SHA-256). A customer needs a contract for the product whose coverage includes the release; otherwise 403 NOT_ENTITLED with the decision (reason and coverage facts) in `details`. Staff may download every file.',
+      produces: [OCTET_STREAM],
       params: IdParamsSchema,
-      response: errorResponses(...DENIED, 'NOT_FOUND', 'NOT_ENTITLED'),
+      response: {
+        200: z.unknown().describe('The file bytes; ETag is the SHA-256, Content-Disposition names the file.'),
+        ...errorResponses(...DENIED, 'NOT_FOUND', 'NOT_ENTITLED'),
+      },
     },
     handler: async (request, reply) => sendDownload(deps, request, reply, request.params.id),
   });
