@@ -13,7 +13,7 @@ function post(url: string, body: unknown, key?: string): InjectOptions {
   return {
     method: 'POST',
     url,
-    payload: body as InjectOptions['payload'],
+    payload: body as object,
     headers: key ? { 'idempotency-key': key } : {},
   };
 }

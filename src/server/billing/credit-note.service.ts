@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import { civilDateIn } from '../../core/contract/civil-date.ts';
-import { multiplyRational } from '../../core/pricing/index.ts';
 import type { CreditNoteRequest } from '../../schema/billing.schema.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/access.ts';
 import type { Database } from '../db/database-types.ts';
 import { newId } from '../db/ids.ts';
 import { AppError } from '../http/errors.ts';
+import { creditNoteTax } from './credit-note-tax.ts';
 import { findInvoiceSummary, listCreditNotes } from './invoice.repository.ts';
 import { nextNumber } from './numbering.ts';
 import { decideInvoiceRefund, type HelpDeskRefundFacts, NO_HELP_DESK } from './refund.service.ts';
@@ -21,7 +21,7 @@ export type CreditNoteContext = {
 /**
  * A refund is a credit note against the invoice, never an edit of it (R5.1). The plan's rule decides
  * (refundEligibility); VENDOR_TERMS plans (S0, S3) leave it to staff, who must give a reason. The amount
- * is at most what is not yet credited; its tax part follows the invoice's tax share, rounded half-up.
+ * is at most what is not yet credited; its tax part follows the invoice's tax share (creditNoteTax).
  * The invoice is locked so two credit notes cannot both take the same remainder; the number is gapless.
  */
 export async function issueCreditNote(
@@ -56,8 +56,12 @@ export async function issueCreditNote(
         `At most ${creditableMinor} (minor units) of this invoice is not yet credited.`,
         { ...decision, reason: 'AMOUNT_EXCEEDS_CREDITABLE', creditableMinor },
       );
-    const taxMinor =
-      invoice.totalMinor === 0 ? 0 : multiplyRational(amountMinor, invoice.taxMinor, invoice.totalMinor);
+    const earlier = await listCreditNotes(trx, invoiceId);
+    const taxMinor = creditNoteTax(
+      invoice,
+      { amountMinor: before.amountCreditedMinor, taxMinor: earlier.reduce((sum, c) => sum + c.taxMinor, 0) },
+      amountMinor,
+    );
     const id = newId('cn');
     await trx
       .insertInto('credit_notes')
