@@ -66,7 +66,7 @@ describeDb('contracts: purchase (R0.1, R0.2, R0.6, R0.7)', (getDb) => {
       purchase_discount_minor: 999,
       purchased_major: 3,
       currency: 'EUR',
-      compatibility_snapshot: { declarationId: 'cmp_1', platforms: ['magento-2.4'] },
+      compatibility_snapshot: { id: 'cmp_1', effectiveFrom: '2026-01-01', platforms: ['magento-2.4'] },
     });
     const order = await db
       .selectFrom('orders')

@@ -74,25 +74,6 @@ export async function latestMajorOn(db: Db, productId: string, on: string): Prom
   return row?.major ?? 1;
 }
 
-/** R1.2: the compatibility declaration in force on `on` (the latest with effective_from <= on), or null. */
-export async function compatibilityOn(db: Db, productId: string, on: string): Promise<unknown> {
-  const row = await db
-    .selectFrom('compatibility_declarations')
-    .select(['id', 'effective_from', 'platforms', 'note'])
-    .where('product_id', '=', productId)
-    .where('effective_from', '<=', on)
-    .orderBy('effective_from', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (!row) return null;
-  return {
-    declarationId: row.id,
-    effectiveFrom: row.effective_from,
-    platforms: row.platforms,
-    note: row.note,
-  };
-}
-
 export async function findContractId(db: Db, organisationId: string, productId: string) {
   const row = await db
     .selectFrom('contracts')

@@ -4,13 +4,13 @@ import type { OrderResult, PurchaseRequest } from '../../schema/contracts.schema
 import { recordAudit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/access.ts';
 import { issueInvoice } from '../billing/invoice.service.ts';
+import { compatibilityInForce } from '../catalog/compatibility.service.ts';
 import type { Database } from '../db/database-types.ts';
 import { newId } from '../db/ids.ts';
 import { AppError } from '../http/errors.ts';
 import { syncLicenseKeys } from '../licenses/license-keys.service.ts';
 import {
   appendTerms,
-  compatibilityOn,
   findContractId,
   findProductForSale,
   insertOrder,
@@ -103,7 +103,8 @@ async function writePurchase(
   const { quote } = quoted;
   const contractId = newId('ctr');
   const purchasedMajor = await latestMajorOn(trx, product.id, purchasedOn);
-  const compatibility = await compatibilityOn(trx, product.id, purchasedOn);
+  // R1.2: the declaration in force on the purchase date, copied with the contract and its order.
+  const compatibility = await compatibilityInForce(trx, product.id, purchasedOn);
   await trx
     .insertInto('contracts')
     .values({
