@@ -17,6 +17,19 @@ const CivilDate = z
   .describe('A civil date YYYY-MM-DD.');
 const Instant = z.string().describe('An instant, ISO 8601 in UTC.');
 
+/**
+ * The Idempotency-Key request header of writes that move money (docs/billing.md#idempotency). Other
+ * headers pass through untouched (authorization, cookies).
+ */
+export const IdempotencyHeadersSchema = z.looseObject({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x20-\x7e]{1,255}$/, { message: 'expected 1–255 printable ASCII characters' })
+    .describe(
+      'A fresh key per intended write (e.g. a UUID). The same request with the same key returns the first answer; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED. Kept 24 h per caller.',
+    ),
+});
+
 export const InvoiceIdParamsSchema = z.object({ id: IdSchema.describe('The invoice id (inv_…).') });
 export const ContractIdParamsSchema = z.object({ id: IdSchema.describe('The contract id (ctr_…).') });
 

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import {
   ContractIdParamsSchema,
   CreditNoteRequestSchema,
+  IdempotencyHeadersSchema,
   CreditNoteResultSchema,
   InvoiceDetailSchema,
   InvoiceIdParamsSchema,
@@ -75,6 +76,7 @@ export function registerBillingRoutes(app: FastifyInstance, deps: BillingRouteDe
       summary:
         'Record a payment received (a payment provider’s webhook may call it). Needs an Idempotency-Key; a repeated providerRef returns the first payment.',
       params: InvoiceIdParamsSchema,
+      headers: IdempotencyHeadersSchema,
       body: PaymentRequestSchema,
       response: {
         200: PaymentResultSchema.describe('providerRef seen before: the first payment, unchanged.'),
@@ -107,6 +109,7 @@ export function registerBillingRoutes(app: FastifyInstance, deps: BillingRouteDe
       summary:
         'Refund by credit note (R5.1): allowed by the plan’s refund rule; the invoice itself never changes. Needs an Idempotency-Key.',
       params: InvoiceIdParamsSchema,
+      headers: IdempotencyHeadersSchema,
       body: CreditNoteRequestSchema,
       response: {
         201: CreditNoteResultSchema,
