@@ -1,0 +1,337 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { Kysely } from 'kysely';
+import { expect, it } from 'vitest';
+import type { RouteEntry } from '../../src/server/auth/access.ts';
+import { loadConfig } from '../../src/server/config.ts';
+import type { Database } from '../../src/server/db/database-types.ts';
+import { asSession, makeApp, type SignedIn, signIn, testClock, withKey } from '../server/app-helpers.ts';
+import {
+  createProduct,
+  createRelease,
+  createOrganisation as insertOrganisation,
+  PRESET,
+  signInCustomer,
+} from '../support/commerce-fixtures.ts';
+import { describeDb } from '../support/db-harness.ts';
+
+/**
+ * The role × route × own-or-other-organisation matrix (issue 3, "Security and concurrency"),
+ * generated from the app's route table, so a new route cannot skip it:
+ * - every route a customer may call that has a path parameter: org B's customer with org A's ids
+ *   → 404, and with a nonexistent id → 404 with the same code; org A's own customer → not 404
+ *   (so the fixture ids are real and the 404s mean something);
+ * - every staff-only route: a customer session (of the organisation that owns the ids) → 403.
+ * A path parameter without a fixture below FAILS the test: add one to PARAMS (and, when the route
+ * needs a body or query to get past validation, to REQUESTS).
+ */
+
+/**
+ * Path parameters by `<segment before it>/:<name>`. `owned`: the object belongs to one organisation
+ * (another's customer must get 404); catalog objects are shared. `kind: 'value'` is not an object id
+ * (a major version number): it is not replaced by a nonexistent id.
+ */
+const PARAMS: Record<string, { fixture: keyof WorldKeys; owned: boolean; kind?: 'value' }> = {
+  'organisations/:id': { fixture: 'organisation', owned: true },
+  'users/:userId': { fixture: 'user', owned: true },
+  'restrictions/:restrictionId': { fixture: 'restriction', owned: true },
+  'contracts/:id': { fixture: 'contract', owned: true },
+  'licenses/:id': { fixture: 'license', owned: true },
+  'keys/:major': { fixture: 'major', owned: false, kind: 'value' },
+  'invoices/:id': { fixture: 'invoice', owned: true },
+  'systems/:id': { fixture: 'system', owned: true },
+  'items/:itemId': { fixture: 'item', owned: true },
+  'backups/:id': { fixture: 'backup', owned: true },
+  'products/:id': { fixture: 'product', owned: false },
+  'releases/:id': { fixture: 'release', owned: false },
+  'artifacts/:id': { fixture: 'artifact', owned: false },
+};
+
+type WorldKeys = {
+  organisation: string;
+  user: string;
+  restriction: string;
+  contract: string;
+  license: string;
+  major: string;
+  invoice: string;
+  system: string;
+  item: string;
+  backup: string;
+  product: string;
+  release: string;
+  artifact: string;
+};
+
+/** What a route needs besides its path to pass validation (body, query). Keyed `METHOD url`. */
+const REQUESTS: Record<string, () => Partial<InjectOptions>> = {
+  'POST /v1/organisations/:id/users': () => ({
+    payload: {
+      email: `matrix-${Math.random().toString(36).slice(2)}@b.test`,
+      name: 'M',
+      role: 'customer-user',
+    },
+  }),
+  'PATCH /v1/organisations/:id/users/:userId': () => ({ payload: { name: 'Renamed by matrix' } }),
+  'GET /v1/contracts/:id/entitlements': () => ({ query: { gate: 'support' } }),
+  'POST /v1/contracts/:id/renewals/quote': () => ({ payload: {} }),
+  'POST /v1/contracts/:id/renewals': () => ({ payload: {} }),
+  'POST /v1/contracts/:id/seats/quote': () => ({ payload: { seats: 1 } }),
+  'POST /v1/contracts/:id/seats': () => ({ payload: { seats: 1 } }),
+  'POST /v1/systems/:id/items': () => ({ payload: { kind: 'extension', label: 'Matrix ext.' } }),
+  'POST /v1/systems/:id/api-keys': () => ({ payload: { name: 'matrix key' } }),
+};
+
+const NO_FIXTURE = (route: RouteEntry, key: string) =>
+  `${route.method} ${route.url}: path parameter ${key} has no fixture. Add it to PARAMS in ` +
+  'test/security/organisation-matrix.test.ts (create one in buildWorld), so the organisation matrix covers the route.';
+
+function paramKeys(url: string): string[] {
+  const segments = url.split('/');
+  return segments.flatMap((s, i) => (s.startsWith(':') ? [`${segments[i - 1]}/${s}`] : []));
+}
+
+function isCustomerRoute(route: RouteEntry): boolean {
+  const a = route.access;
+  if (typeof a !== 'object') return false;
+  return 'role' in a ? a.role.startsWith('customer') : a.customer === true;
+}
+
+function isStaffOnly(route: RouteEntry): boolean {
+  const a = route.access;
+  return typeof a === 'object' && ('role' in a ? !a.role.startsWith('customer') : a.customer !== true);
+}
+
+/** A nonexistent id shaped like a real one (same prefix). */
+function missingLike(id: string): string {
+  return `${id.split('_')[0]}_00000000000000000000000000`;
+}
+
+function fill(url: string, values: Record<string, string>): string {
+  const segments = url.split('/');
+  return segments
+    .map((s, i) => (s.startsWith(':') ? encodeURIComponent(values[`${segments[i - 1]}/${s}`] ?? 'x_1') : s))
+    .join('/');
+}
+
+describeDb('organisation matrix: role × route × own or other organisation', (getDb) => {
+  it('a customer of another organisation gets 404 for every owned object, like a missing one; staff-only routes → 403', async () => {
+    const { db } = getDb();
+    const dirs = [
+      mkdtempSync(join(tmpdir(), 'upkeep-matrix-a-')),
+      mkdtempSync(join(tmpdir(), 'upkeep-matrix-b-')),
+    ];
+    const config = loadConfig({
+      LOG_LEVEL: 'silent',
+      UPKEEP_DATA_DIR: '/nonexistent',
+      UPKEEP_ARTIFACT_DIR: dirs[0] ?? '',
+      UPKEEP_BACKUP_DIR: dirs[1] ?? '',
+    });
+    const app = await makeApp(db, testClock(new Date()), {
+      config,
+      signInLimits: { perIp: 10_000, perAccount: 10_000, windowMs: 60_000 },
+    });
+    try {
+      const world = await buildWorld(app, db);
+      const { problems, customerRoutes, staffRoutes } = await runMatrix(app, world);
+      expect(problems, problems.join('\n')).toEqual([]);
+      // Not vacuous: the routes of every part are in (raise these as routes land).
+      expect(customerRoutes).toBeGreaterThanOrEqual(30);
+      expect(staffRoutes).toBeGreaterThanOrEqual(25);
+    } finally {
+      await app.close();
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+type MatrixWorld = { values: WorldKeys; own: SignedIn; other: SignedIn; otherOrganisation: string };
+
+async function runMatrix(
+  app: FastifyInstance,
+  world: MatrixWorld,
+): Promise<{ problems: string[]; customerRoutes: number; staffRoutes: number }> {
+  const problems: string[] = [];
+  const routes = app.routeTable.filter((r) => r.url.startsWith('/v1/') && r.method !== 'HEAD');
+  const values: Record<string, string> = {};
+  for (const [key, p] of Object.entries(PARAMS)) values[key] = world.values[p.fixture];
+  const call = (who: SignedIn, route: RouteEntry, v: Record<string, string>) =>
+    app.inject(
+      asSession(who, {
+        method: route.method as NonNullable<InjectOptions['method']>,
+        url: fill(route.url, v),
+        ...(REQUESTS[`${route.method} ${route.url}`]?.() ?? {}),
+      }),
+    );
+  const sanity: RouteEntry[] = [];
+  let staffRoutes = 0;
+  for (const route of routes) {
+    const label = `${route.method} ${route.url}`;
+    const keys = paramKeys(route.url);
+    const missingFixture = keys.find((k) => PARAMS[k] === undefined);
+    if (isStaffOnly(route)) {
+      const res = await call(world.own, route, values);
+      if (res.statusCode !== 403)
+        problems.push(`${label}: a customer session got ${res.statusCode}, not 403`);
+      staffRoutes += 1;
+      continue;
+    }
+    if (!isCustomerRoute(route) || keys.length === 0) continue;
+    if (missingFixture) {
+      problems.push(NO_FIXTURE(route, missingFixture));
+      continue;
+    }
+    const owned = keys.some((k) => PARAMS[k]?.owned);
+    let otherCode: string | undefined;
+    if (owned) {
+      const res = await call(world.other, route, values);
+      otherCode = res.json().error?.code;
+      if (res.statusCode !== 404)
+        problems.push(
+          `${label}: another organisation's customer got ${res.statusCode} ${res.body.slice(0, 200)}`,
+        );
+      if (keys.includes('organisations/:id') && keys.length > 1) {
+        const mixed = await call(world.other, route, {
+          ...values,
+          'organisations/:id': world.otherOrganisation,
+        });
+        if (mixed.statusCode !== 404)
+          problems.push(`${label}: own organisation + another's child id got ${mixed.statusCode}`);
+      }
+    }
+    for (const key of keys.filter((k) => PARAMS[k]?.kind !== 'value')) {
+      const res = await call(world.other, route, { ...values, [key]: missingLike(values[key] ?? '') });
+      const code = res.json().error?.code;
+      if (res.statusCode === 400 && code === 'VALIDATION_FAILED')
+        problems.push(
+          `${label}: 400 before the lookup; add a valid request to REQUESTS (${res.body.slice(0, 200)})`,
+        );
+      else if (res.statusCode !== 404) problems.push(`${label}: nonexistent ${key} got ${res.statusCode}`);
+      else if (otherCode !== undefined && code !== otherCode)
+        problems.push(`${label}: another's object answers ${otherCode}, a missing ${key} ${code}`);
+    }
+    sanity.push(route);
+  }
+  // Last, as the owner: not 404, so the ids above were real (GETs first: writes may change fixtures).
+  sanity.sort((a, b) => Number(a.method !== 'GET') - Number(b.method !== 'GET'));
+  for (const route of sanity) {
+    const res = await call(world.own, route, values);
+    if (res.statusCode === 404 || res.statusCode >= 500)
+      problems.push(
+        `${route.method} ${route.url}: the owner got ${res.statusCode} ${res.body.slice(0, 200)}`,
+      );
+  }
+  return { problems, customerRoutes: sanity.length, staffRoutes };
+}
+
+/** One of everything in organisation A (through the API where it is the natural way), and a customer of B. */
+async function buildWorld(app: FastifyInstance, db: Kysely<Database>): Promise<MatrixWorld> {
+  const admin = await signIn(db, 'admin');
+  const agent = await signIn(db, 'agent');
+  const ok = async (res: Awaited<ReturnType<FastifyInstance['inject']>>, what: string) => {
+    if (res.statusCode >= 300) throw new Error(`matrix fixture ${what}: ${res.statusCode} ${res.body}`);
+    return res.json();
+  };
+  const post = (who: SignedIn, url: string, payload: object) =>
+    app.inject(asSession(who, { method: 'POST', url, payload }));
+  const organisation = (await ok(await post(admin, '/v1/organisations', { name: 'Org A' }), 'organisation'))
+    .id;
+  const otherOrganisation = await insertOrganisation(db, 'Org B');
+  const user = (
+    await ok(
+      await post(admin, `/v1/organisations/${organisation}/users`, {
+        email: 'a-user@a.test',
+        name: 'A',
+        role: 'customer-user',
+      }),
+      'user',
+    )
+  ).user.id;
+  const restriction = (
+    await ok(
+      await post(agent, `/v1/organisations/${organisation}/restrictions`, {
+        kind: 'suspension',
+        reason: 'flooding',
+      }),
+      'restriction',
+    )
+  ).id;
+  // Lifted at once, so it does not change what organisation A's customer may do below.
+  await ok(
+    await post(agent, `/v1/organisations/${organisation}/restrictions/${restriction}/lift`, {
+      note: 'matrix',
+    }),
+    'lift',
+  );
+  const product = await createProduct(db, { planKey: PRESET.S0 });
+  const release = await createRelease(db, product, '1.0.0', '2020-01-01');
+  const artifact = (
+    await ok(
+      await app.inject(
+        asSession(admin, {
+          method: 'POST',
+          url: `/v1/releases/${release}/artifacts?fileName=app.zip`,
+          headers: { 'content-type': 'application/octet-stream' },
+          payload: Buffer.from('matrix artifact'),
+        }),
+      ),
+      'artifact',
+    )
+  ).id;
+  const bought = await ok(
+    await post(admin, '/v1/contracts', { organisationId: organisation, productId: product }),
+    'contract',
+  );
+  const license = await db
+    .selectFrom('licenses')
+    .select('id')
+    .where('contract_id', '=', bought.contractId)
+    .executeTakeFirstOrThrow();
+  const system = (
+    await ok(await post(admin, '/v1/systems', { organisationId: organisation, name: 'PBX' }), 'system')
+  ).id;
+  const item = (
+    await ok(
+      await post(admin, `/v1/systems/${system}/items`, { kind: 'desk-phone', label: 'Desk 1' }),
+      'item',
+    )
+  ).id;
+  const systemKey = (
+    await ok(await post(admin, `/v1/systems/${system}/api-keys`, { name: 'pbx' }), 'system key')
+  ).key;
+  const backup = (
+    await ok(
+      await app.inject(
+        withKey(systemKey, {
+          method: 'POST',
+          url: `/v1/systems/${system}/backups`,
+          headers: { 'content-type': 'application/octet-stream' },
+          payload: Buffer.from('matrix backup'),
+        }),
+      ),
+      'backup',
+    )
+  ).id;
+  return {
+    values: {
+      organisation,
+      user,
+      restriction,
+      contract: bought.contractId,
+      license: license.id,
+      major: '1',
+      invoice: bought.invoice.id,
+      system,
+      item,
+      backup,
+      product,
+      release,
+      artifact,
+    },
+    own: await signInCustomer(db, organisation, 'customer-admin'),
+    other: await signInCustomer(db, otherOrganisation, 'customer-admin'),
+    otherOrganisation,
+  };
+}
