@@ -4,8 +4,8 @@ import type { Kysely } from 'kysely';
 import {
   ContractIdParamsSchema,
   CreditNoteRequestSchema,
-  IdempotencyHeadersSchema,
   CreditNoteResultSchema,
+  IdempotencyHeadersSchema,
   InvoiceDetailSchema,
   InvoiceIdParamsSchema,
   InvoiceListQuerySchema,
