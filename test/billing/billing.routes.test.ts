@@ -199,6 +199,13 @@ describeDb('billing routes: refunds (R5.1)', (getDb) => {
     expect(
       await db.selectFrom('credit_notes').select('id').where('invoice_id', '=', invoice.id).execute(),
     ).toEqual([]);
+    const audit = await db
+      .selectFrom('audit_events')
+      .select(['action', 'outcome'])
+      .where('subject_id', '=', invoice.id)
+      .where('action', '=', 'credit-note.issued')
+      .execute();
+    expect(audit).toEqual([{ action: 'credit-note.issued', outcome: 'S4_NEVER' }]);
   });
 
   it('R5.1 S1 before the first ticket is resolved: refundable; CN-000001, tax share, invoice unchanged', async () => {

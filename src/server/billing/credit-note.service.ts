@@ -30,6 +30,50 @@ export async function issueCreditNote(
   input: CreditNoteRequest,
   ctx: CreditNoteContext,
 ) {
+  try {
+    return await creditInTransaction(db, invoiceId, input, ctx);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'REFUND_NOT_ALLOWED')
+      await auditRefusal(db, invoiceId, error, ctx);
+    throw error;
+  }
+}
+
+/** A refused refund is audited too, after its transaction rolled back (who asked, why it was refused). */
+async function auditRefusal(
+  db: Kysely<Database>,
+  invoiceId: string,
+  error: AppError,
+  ctx: CreditNoteContext,
+) {
+  const row = await db
+    .selectFrom('invoices')
+    .select('organisation_id')
+    .where('id', '=', invoiceId)
+    .executeTakeFirst();
+  const details = error.details as { reason?: string } | undefined;
+  await recordAudit(
+    db,
+    {
+      action: 'credit-note.issued',
+      viewer: ctx.viewer,
+      organisationId: row?.organisation_id ?? null,
+      subjectType: 'invoice',
+      subjectId: invoiceId,
+      outcome: details?.reason ?? 'REFUND_NOT_ALLOWED',
+      details: { refused: error.details },
+      clientIp: ctx.clientIp ?? null,
+    },
+    ctx.now,
+  );
+}
+
+function creditInTransaction(
+  db: Kysely<Database>,
+  invoiceId: string,
+  input: CreditNoteRequest,
+  ctx: CreditNoteContext,
+) {
   return db.transaction().execute(async (trx) => {
     const locked = await trx
       .selectFrom('invoices')
