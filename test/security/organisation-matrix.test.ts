@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Kysely } from 'kysely';
 import { expect, it } from 'vitest';
 import type { RouteEntry } from '../../src/server/auth/access.ts';
@@ -230,9 +230,9 @@ async function runMatrix(
 async function buildWorld(app: FastifyInstance, db: Kysely<Database>): Promise<MatrixWorld> {
   const admin = await signIn(db, 'admin');
   const agent = await signIn(db, 'agent');
-  const ok = async (res: Awaited<ReturnType<FastifyInstance['inject']>>, what: string) => {
+  const ok = async (res: LightMyRequestResponse, what: string) => {
     if (res.statusCode >= 300) throw new Error(`matrix fixture ${what}: ${res.statusCode} ${res.body}`);
-    return res.json();
+    return res.json() as Created;
   };
   const post = (who: SignedIn, url: string, payload: object) =>
     app.inject(asSession(who, { method: 'POST', url, payload }));
@@ -267,71 +267,103 @@ async function buildWorld(app: FastifyInstance, db: Kysely<Database>): Promise<M
   );
   const product = await createProduct(db, { planKey: PRESET.S0 });
   const release = await createRelease(db, product, '1.0.0', '2020-01-01');
-  const artifact = (
-    await ok(
-      await app.inject(
-        asSession(admin, {
-          method: 'POST',
-          url: `/v1/releases/${release}/artifacts?fileName=app.zip`,
-          headers: { 'content-type': 'application/octet-stream' },
-          payload: Buffer.from('matrix artifact'),
-        }),
-      ),
-      'artifact',
-    )
-  ).id;
-  const bought = await ok(
-    await post(admin, '/v1/contracts', { organisationId: organisation, productId: product }),
+  const api = { app, admin, ok, post, has: (key: string) => routeKeys(app).has(key) };
+  const catalog = await catalogPart(api, release);
+  const sale = await contractPart(api, db, organisation, product);
+  const systems = await systemsPart(api, organisation);
+  return {
+    values: {
+      organisation,
+      user,
+      restriction,
+      ...sale,
+      ...systems,
+      major: '1',
+      product,
+      release,
+      ...catalog,
+    },
+    own: await signInCustomer(db, organisation, 'customer-admin'),
+    other: await signInCustomer(db, otherOrganisation, 'customer-admin'),
+    otherOrganisation,
+  };
+}
+
+type Api = {
+  app: FastifyInstance;
+  admin: SignedIn;
+  ok: (res: LightMyRequestResponse, what: string) => Promise<Created>;
+  post: (who: SignedIn, url: string, payload: object) => Promise<LightMyRequestResponse>;
+  /** Whether a route exists: a part whose routes have not landed yet makes no fixtures. */
+  has: (key: string) => boolean;
+};
+
+/** The fields the fixtures read from the creating routes' answers. */
+type Created = { id: string; key: string; contractId: string; invoice: { id: string }; user: { id: string } };
+
+const ABSENT = 'absent_00000000000000000000000000';
+
+function routeKeys(app: FastifyInstance): Set<string> {
+  return new Set(app.routeTable.map((r) => `${r.method} ${r.url}`));
+}
+
+async function catalogPart(api: Api, release: string): Promise<{ artifact: string }> {
+  if (!api.has('POST /v1/releases/:id/artifacts')) return { artifact: ABSENT };
+  const res = await api.app.inject(
+    asSession(api.admin, {
+      method: 'POST',
+      url: `/v1/releases/${release}/artifacts?fileName=app.zip`,
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: Buffer.from('matrix artifact'),
+    }),
+  );
+  return { artifact: (await api.ok(res, 'artifact')).id };
+}
+
+/** A purchase: the contract, its license and its invoice. */
+async function contractPart(
+  api: Api,
+  db: Kysely<Database>,
+  organisationId: string,
+  productId: string,
+): Promise<{ contract: string; license: string; invoice: string }> {
+  if (!api.has('POST /v1/contracts')) return { contract: ABSENT, license: ABSENT, invoice: ABSENT };
+  const bought = await api.ok(
+    await api.post(api.admin, '/v1/contracts', { organisationId, productId }),
     'contract',
   );
   const license = await db
     .selectFrom('licenses')
     .select('id')
     .where('contract_id', '=', bought.contractId)
-    .executeTakeFirstOrThrow();
-  const system = (
-    await ok(await post(admin, '/v1/systems', { organisationId: organisation, name: 'PBX' }), 'system')
-  ).id;
+    .executeTakeFirst();
+  return { contract: bought.contractId, license: license?.id ?? ABSENT, invoice: bought.invoice.id };
+}
+
+/** A system of the organisation with one item and one backup uploaded by the system's own key. */
+async function systemsPart(
+  api: Api,
+  organisationId: string,
+): Promise<{ system: string; item: string; backup: string }> {
+  if (!api.has('POST /v1/systems')) return { system: ABSENT, item: ABSENT, backup: ABSENT };
+  const { admin, ok, post } = api;
+  const system = (await ok(await post(admin, '/v1/systems', { organisationId, name: 'PBX' }), 'system')).id;
   const item = (
     await ok(
       await post(admin, `/v1/systems/${system}/items`, { kind: 'desk-phone', label: 'Desk 1' }),
       'item',
     )
   ).id;
-  const systemKey = (
-    await ok(await post(admin, `/v1/systems/${system}/api-keys`, { name: 'pbx' }), 'system key')
-  ).key;
-  const backup = (
-    await ok(
-      await app.inject(
-        withKey(systemKey, {
-          method: 'POST',
-          url: `/v1/systems/${system}/backups`,
-          headers: { 'content-type': 'application/octet-stream' },
-          payload: Buffer.from('matrix backup'),
-        }),
-      ),
-      'backup',
-    )
-  ).id;
-  return {
-    values: {
-      organisation,
-      user,
-      restriction,
-      contract: bought.contractId,
-      license: license.id,
-      major: '1',
-      invoice: bought.invoice.id,
-      system,
-      item,
-      backup,
-      product,
-      release,
-      artifact,
-    },
-    own: await signInCustomer(db, organisation, 'customer-admin'),
-    other: await signInCustomer(db, otherOrganisation, 'customer-admin'),
-    otherOrganisation,
-  };
+  if (!api.has('POST /v1/systems/:id/backups')) return { system, item, backup: ABSENT };
+  const key = (await ok(await post(admin, `/v1/systems/${system}/api-keys`, { name: 'pbx' }), 'system key'))
+    .key;
+  const res = await api.app.inject(
+    withKey(key, {
+      method: 'POST',
+      url: `/v1/systems/${system}/backups`,
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: Buffer.from('matrix backup'),
+    }),
+  );
+  return { system, item, backup: (await ok(res, 'backup')).id };
 }
