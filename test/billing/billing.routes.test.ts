@@ -84,6 +84,16 @@ describeDb('billing routes: invoices and payments', (getDb) => {
     expect(second.json().invoice).toMatchObject({ status: 'paid', amountDueMinor: 0, totalMinor: 10000 });
     const detail = await app.inject(withKey(key, { method: 'GET', url: `/v1/invoices/${invoice.id}` }));
     expect(detail.json().payments.map((p: { amountMinor: number }) => p.amountMinor)).toEqual([4000, 6000]);
+    const notices = await getDb()
+      .db.selectFrom('outbox')
+      .select(['topic', 'payload'])
+      .where('topic', '=', 'invoice.payment-received')
+      .orderBy('id')
+      .execute();
+    expect(notices.map((n) => n.payload)).toMatchObject([
+      { amountMinor: 4000, amountDueMinor: 6000, status: 'partially-paid', invoiceNumber: 'INV-000001' },
+      { amountMinor: 6000, amountDueMinor: 0, status: 'paid' },
+    ]);
   });
 
   it('payments: no Idempotency-Key is 400 naming the header; wrong currency and over-payment are PAYMENT_REFUSED', async () => {
@@ -209,7 +219,7 @@ describeDb('billing routes: refunds (R5.1)', (getDb) => {
   });
 
   it('R5.1 S1 before the first ticket is resolved: refundable; CN-000001, tax share, invoice unchanged', async () => {
-    const { app, credit, invoice, key } = await paidPurchase(PRESET.S1);
+    const { db, app, credit, invoice, key } = await paidPurchase(PRESET.S1);
     const res = await credit({ reason: 'not what we needed', amountMinor: 5950 });
     expect(res.statusCode).toBe(201);
     expect(res.json().creditNote).toMatchObject({
@@ -226,6 +236,12 @@ describeDb('billing routes: refunds (R5.1)', (getDb) => {
     const rest = await credit({ reason: 'the rest' }, 'cn2');
     expect(rest.json().creditNote).toMatchObject({ number: 'CN-000002', amountMinor: 5950 });
     expect(rest.json().invoice.status).toBe('credited');
+    const credited = await db
+      .selectFrom('outbox')
+      .select('payload')
+      .where('topic', '=', 'invoice.credited')
+      .execute();
+    expect(credited).toHaveLength(2);
     const more = await credit({ reason: 'again', amountMinor: 1 }, 'cn3');
     expect(more.json().error).toMatchObject({
       code: 'REFUND_NOT_ALLOWED',

@@ -6,6 +6,7 @@ import type { Viewer } from '../auth/access.ts';
 import type { Database } from '../db/database-types.ts';
 import { newId } from '../db/ids.ts';
 import { AppError } from '../http/errors.ts';
+import { notifyBilling } from './billing-notices.ts';
 import { creditNoteTax } from './credit-note-tax.ts';
 import { findInvoiceSummary, listCreditNotes } from './invoice.repository.ts';
 import { nextNumber } from './numbering.ts';
@@ -139,6 +140,13 @@ function creditInTransaction(
     const creditNote = (await listCreditNotes(trx, invoiceId)).find((c) => c.id === id);
     const after = await findInvoiceSummary(trx, invoiceId, null);
     if (!creditNote || !after) throw new Error(`credit note ${id} vanished`);
+    const { number } = creditNote;
+    await notifyBilling(
+      trx,
+      { topic: 'invoice.credited', creditNoteId: id, creditNoteNumber: number, amountMinor },
+      after,
+      ctx.now,
+    );
     return { creditNote, invoice: after };
   });
 }

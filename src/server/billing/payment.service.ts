@@ -5,6 +5,7 @@ import type { Viewer } from '../auth/access.ts';
 import type { Database } from '../db/database-types.ts';
 import { newId } from '../db/ids.ts';
 import { AppError } from '../http/errors.ts';
+import { notifyBilling } from './billing-notices.ts';
 import { findInvoiceSummary, toPayment } from './invoice.repository.ts';
 
 export type PaymentOutcome = { payment: Payment; duplicate: boolean; invoice: InvoiceSummary };
@@ -95,6 +96,12 @@ async function recordInTransaction(
   );
   const invoice = await findInvoiceSummary(trx, invoiceId, null);
   if (!invoice) throw new Error(`invoice ${invoiceId} vanished`);
+  await notifyBilling(
+    trx,
+    { topic: 'invoice.payment-received', paymentId: row.id, amountMinor: row.amount_minor },
+    invoice,
+    ctx.now,
+  );
   return { payment: toPayment(row), duplicate: false, invoice };
 }
 
