@@ -2,7 +2,13 @@ import { expect, it } from 'vitest';
 import type { PublishedRelease } from '../../src/server/catalog/release-hooks.ts';
 import { publishRelease } from '../../src/server/catalog/releases.service.ts';
 import { apiKeyWith, asSession, signIn, withKey } from '../server/app-helpers.ts';
-import { createOrganisation, createProduct, PRESET, signInCustomer } from '../support/commerce-fixtures.ts';
+import {
+  createOrganisation,
+  createProduct,
+  createRelease,
+  PRESET,
+  signInCustomer,
+} from '../support/commerce-fixtures.ts';
 import { describeDb } from '../support/db-harness.ts';
 import { makeCatalogApp } from './catalog-fixtures.ts';
 
@@ -125,6 +131,42 @@ describeDb('catalog: releases', (getDb) => {
       asSession(customer, { method: 'GET', url: `/v1/products/${productId}/releases` }),
     );
     expect(read.json()).toEqual({ items: [], nextCursor: null });
+    await cleanup();
+  });
+
+  it('scheduled releases: dated after today, staff see them and customers get 404 as for a missing one', async () => {
+    const { db } = getDb();
+    const productId = await createProduct(db, { planKey: PRESET.S0 });
+    const shipped = await createRelease(db, productId, '1.0.0', '2026-03-02');
+    const scheduled = await createRelease(db, productId, '2.0.0', '2026-03-03');
+    const admin = await signIn(db, 'admin');
+    const customer = await signInCustomer(db, await createOrganisation(db));
+    const { app, cleanup } = await makeCatalogApp(db);
+    const artifact = await app.inject(
+      asSession(admin, {
+        method: 'POST',
+        url: `/v1/releases/${scheduled}/artifacts?fileName=two.zip`,
+        headers: { 'content-type': 'application/octet-stream' },
+        payload: Buffer.from('2'),
+      }),
+    );
+    const get = (who: typeof admin, url: string) => app.inject(asSession(who, { method: 'GET', url }));
+    const versions = async (who: typeof admin) =>
+      (await get(who, `/v1/products/${productId}/releases`)).json().items.map((r: { id: string }) => r.id);
+    expect(await versions(admin)).toEqual([scheduled, shipped]);
+    expect(await versions(customer)).toEqual([shipped]);
+    expect((await get(admin, `/v1/releases/${scheduled}`)).statusCode).toBe(200);
+    for (const url of [
+      `/v1/releases/${scheduled}`,
+      `/v1/releases/${scheduled}/artifacts`,
+      `/v1/artifacts/${artifact.json().id}/download`,
+    ]) {
+      const res = await get(customer, url);
+      expect(res.statusCode, url).toBe(404);
+      expect(res.json().error.code).toBe('NOT_FOUND');
+    }
+    const lines = (await get(customer, `/v1/products/${productId}/lines`)).json().items;
+    expect(lines.map((l: { major: number }) => l.major)).toEqual([1]);
     await cleanup();
   });
 

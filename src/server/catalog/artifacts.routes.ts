@@ -18,7 +18,7 @@ import {
 import type { CatalogDeps } from './catalog.deps.ts';
 import { decideDownload } from './downloads.service.ts';
 import { DENIED, READ, WRITE } from './products.routes.ts';
-import { getRelease } from './releases.service.ts';
+import { visibleRelease } from './release-visibility.ts';
 
 export const OCTET_STREAM = 'application/octet-stream';
 
@@ -91,7 +91,7 @@ export function registerArtifactRoutes(r: ZodApp, deps: CatalogDeps): void {
       },
     },
     handler: async (request) => {
-      if (!(await getRelease(deps.db, request.params.id)))
+      if (!(await visibleRelease(deps.db, viewerOf(request), request.params.id, deps.clock())))
         throw new AppError('NOT_FOUND', `No release ${request.params.id}.`);
       return { items: await listArtifacts(deps.db, request.params.id) };
     },
@@ -123,9 +123,9 @@ async function sendDownload(
 ): Promise<FastifyReply> {
   const now = deps.clock();
   const artifact = await findArtifact(deps.db, artifactId);
-  const release = artifact && (await getRelease(deps.db, artifact.releaseId));
-  if (!artifact || !release) throw new AppError('NOT_FOUND', `No artifact ${artifactId}.`);
   const viewer = viewerOf(request);
+  const release = artifact && (await visibleRelease(deps.db, viewer, artifact.releaseId, now));
+  if (!artifact || !release) throw new AppError('NOT_FOUND', `No artifact ${artifactId}.`);
   const decision = await decideDownload(deps.db, viewer, release, now);
   const opened = decision.allowed ? await deps.store.open(artifact.storageKey) : undefined;
   const outcome = !decision.allowed ? decision.reason : opened ? 'ok' : 'FILE_MISSING';

@@ -14,6 +14,7 @@ import {
   ProductUpdateSchema,
 } from '../../schema/catalog.schema.ts';
 import { pageOf } from '../../schema/pagination.schema.ts';
+import { viewerOf } from '../auth/access.ts';
 import { AppError } from '../http/errors.ts';
 import { errorResponses, type ZodApp } from '../http/responses.ts';
 import type { CatalogDeps } from './catalog.deps.ts';
@@ -26,6 +27,7 @@ import {
   replacePrices,
   updateProduct,
 } from './products.service.ts';
+import { isVisibleTo } from './release-visibility.ts';
 import { linesOf, releasesInOrder } from './releases.service.ts';
 
 export const READ = { access: { scope: 'catalog:read', customer: true } } as const;
@@ -119,7 +121,10 @@ export function registerProductRoutes(r: ZodApp, deps: CatalogDeps): void {
     },
     handler: async (request) => {
       await requireProduct(deps, request.params.id);
-      return { items: linesOf(await releasesInOrder(deps.db, request.params.id)) };
+      const viewer = viewerOf(request);
+      const now = deps.clock();
+      const releases = await releasesInOrder(deps.db, request.params.id);
+      return { items: linesOf(releases.filter((r) => isVisibleTo(viewer, r, now))) };
     },
   });
 

@@ -15,7 +15,8 @@ import type { CatalogDeps } from './catalog.deps.ts';
 import { filterByEntitlement } from './downloads.service.ts';
 import { DENIED, READ, WRITE } from './products.routes.ts';
 import { getProduct } from './products.service.ts';
-import { getRelease, pageAfter, publishRelease, releasesInOrder } from './releases.service.ts';
+import { isVisibleTo, visibleRelease } from './release-visibility.ts';
+import { pageAfter, publishRelease, releasesInOrder } from './releases.service.ts';
 
 const ReleasePageSchema = pageOf(ReleaseSchema, 'ReleasePage');
 
@@ -86,7 +87,7 @@ export function registerReleaseRoutes(r: ZodApp, deps: CatalogDeps): void {
       response: { 200: ReleaseSchema, ...errorResponses(...DENIED, 'NOT_FOUND') },
     },
     handler: async (request) => {
-      const release = await getRelease(deps.db, request.params.id);
+      const release = await visibleRelease(deps.db, viewerOf(request), request.params.id, deps.clock());
       if (!release) throw new AppError('NOT_FOUND', `No release ${request.params.id}.`);
       return release;
     },
@@ -103,9 +104,11 @@ async function listReleases(
     entitled?: boolean | undefined;
   },
 ): Promise<{ items: Release[]; nextCursor: string | null }> {
-  let releases = await releasesInOrder(deps.db, query.productId);
+  const viewer = viewerOf(request);
+  const now = deps.clock();
+  let releases = (await releasesInOrder(deps.db, query.productId)).filter((r) => isVisibleTo(viewer, r, now));
   if (query.entitled !== undefined) {
-    releases = await filterByEntitlement(deps.db, viewerOf(request), releases, query.entitled, deps.clock());
+    releases = await filterByEntitlement(deps.db, viewer, releases, query.entitled, now);
   }
   return pageAfter(releases, query.limit, query.cursor);
 }
