@@ -103,6 +103,28 @@ describeDb('contracts: purchase (R0.1, R0.2, R0.6, R0.7)', (getDb) => {
     await app.close();
   });
 
+  it('R0.1/R0.5 (S3): a support subscription sold on its own costs one term at the category price, not a license', async () => {
+    const { db } = getDb();
+    const { app, admin, organisationId, productId } = await contractWorld(db, {
+      planKey: PRESET.S3,
+      category: 'enterprise',
+      prices: {},
+    });
+    const body = await buy(app, admin, { organisationId, productId, purchasedOn: '2026-02-01' });
+    expect(body.quote.currency).toBe('RUB');
+    expect(body.quote.lines).toHaveLength(1);
+    expect(body.quote.lines[0].description).toMatch(/^Subscription: 1 year of support/);
+    expect(body.quote.totals.totalMinor).toBe(18000000);
+    expect(body.quote.newTerms[0]).toMatchObject({ startsOn: '2026-02-01', endsOn: '2027-02-01' });
+    const discounted = await post(app, admin, '/v1/contracts/quote', {
+      organisationId: await createOrganisation(db, 'B'),
+      productId,
+      discountMinor: 5,
+    });
+    expect(discounted.json().error.details.reason).toBe('INVALID_DISCOUNT');
+    await app.close();
+  });
+
   it('R0.1 (S0): purchasedOn defaults to today in the plan’s time zone', async () => {
     const { db } = getDb();
     const { app, admin, organisationId, productId } = await contractWorld(

@@ -128,7 +128,14 @@ describe('contract quotes: money properties', () => {
       fc.assert(
         fc.property(fc.integer({ min: 0, max: 3000 }), (offset) => {
           const purchasedOn = addTerm('2024-01-01', { days: 1 }, offset);
-          const q = quotePurchase({ plan, productName: 'P', listPriceMinor: 1000, purchasedOn, tax: NO_TAX });
+          const q = quotePurchase({
+            plan,
+            productName: 'P',
+            productCategory: 'standard',
+            listPriceMinor: 1000,
+            purchasedOn,
+            tax: NO_TAX,
+          });
           if (!q.ok) throw new Error(q.message);
           expect(q.quote.newTerms).toEqual([
             {

@@ -10,6 +10,7 @@ import {
   buildInvoice,
   type PaymentSchedule,
   type PriceLine,
+  type PriceResult,
   pricePurchase,
   priceRenewal,
   prorateAddedUsers,
@@ -36,6 +37,7 @@ export type QuoteOutcome = Quoted | QuoteRefusal;
 export interface PurchaseQuoteInput {
   plan: Plan;
   productName: string;
+  productCategory: string;
   /** The product's list price in the plan's currency, minor units; null when it has none. */
   listPriceMinor: number | null;
   purchasedOn: CivilDate;
@@ -45,25 +47,16 @@ export interface PurchaseQuoteInput {
   tax: TaxRate;
 }
 
-/** R0.1, R0.5, R4.2: the first term and the price of a purchase. */
+/**
+ * R0.1, R0.5, R4.2: the first term and the price of a purchase. A plan whose first term comes with the
+ * license (S0, S1, S2) sells the license at its list price; a plan sold as a subscription on its own
+ * (S3 per category, S4 per user) charges its first term by its price rule instead.
+ */
 export function quotePurchase(input: PurchaseQuoteInput): QuoteOutcome {
   const { plan } = input;
-  // S4 sells the subscription on its own (no license line); other plans sell a license with a first term.
-  const isSubscriptionOnly = plan.price.rule === 'per-user' && !plan.coverage.includedWithLicense;
   const term = firstTerm({ plan, purchasedOn: input.purchasedOn, invoiceOn: input.purchasedOn });
-  const listPrice =
-    isSubscriptionOnly || input.listPriceMinor === null
-      ? null
-      : { amountMinor: input.listPriceMinor, currency: plan.currency };
-  const price = pricePurchase({
-    plan,
-    listPrice,
-    productName: input.productName,
-    ...(input.discountMinor ? { discount: { amountMinor: input.discountMinor } } : {}),
-    ...(input.seats === undefined ? {} : { seats: input.seats }),
-    ...(input.billing === undefined ? {} : { billing: input.billing }),
-    period: { start: term.startsOn, end: term.endsOn },
-  });
+  const period = { start: term.startsOn, end: term.endsOn };
+  const price = purchasePrice(input, period);
   if (!price.ok) return priceRefusal(price.reason, price.message, plan);
   const termWords = `First term (R0.1): ${formatTermLength(plan.coverage.term, 1)} from ${term.startsOn}, covered until ${addDays(term.endsOn, -1)} (expires ${term.endsOn}).`;
   return assemble({
@@ -77,6 +70,45 @@ export function quotePurchase(input: PurchaseQuoteInput): QuoteOutcome {
     seats: input.seats ?? null,
     explanation: `${termWords} ${price.explanation}`.trim(),
   });
+}
+
+function purchasePrice(input: PurchaseQuoteInput, period: { start: string; end: string }): PriceResult {
+  const { plan } = input;
+  const listPrice =
+    input.listPriceMinor === null ? null : { amountMinor: input.listPriceMinor, currency: plan.currency };
+  if (plan.coverage.includedWithLicense || plan.price.rule === 'per-user') {
+    return pricePurchase({
+      plan,
+      listPrice: plan.coverage.includedWithLicense ? listPrice : null,
+      productName: input.productName,
+      ...(input.discountMinor ? { discount: { amountMinor: input.discountMinor } } : {}),
+      ...(input.seats === undefined ? {} : { seats: input.seats }),
+      ...(input.billing === undefined ? {} : { billing: input.billing }),
+      period,
+    });
+  }
+  // S3: the support subscription is bought on its own, one term at the plan's price for the category.
+  if (input.discountMinor) {
+    return {
+      ok: false,
+      reason: 'INVALID_DISCOUNT',
+      message: 'a discount applies to a license list price; this plan sells a subscription',
+    };
+  }
+  const first = priceRenewal({
+    plan,
+    productCategory: input.productCategory,
+    listPriceAtPurchase: listPrice,
+    terms: 1,
+    ...(input.billing === undefined ? {} : { billing: input.billing }),
+    period,
+  });
+  if (!first.ok) return first;
+  const lines = first.lines.map((l) => ({
+    ...l,
+    description: l.description.replace(/^Renewal: /, 'Subscription: '),
+  }));
+  return { ...first, lines, explanation: `Subscription bought on its own: ${first.explanation}` };
 }
 
 export interface RenewalQuoteInput {

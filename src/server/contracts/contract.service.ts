@@ -52,6 +52,7 @@ export async function preparePurchase(
   const quoted = quotePurchase({
     plan: product.plan,
     productName: product.name,
+    productCategory: product.category,
     listPriceMinor: product.listPriceMinor,
     purchasedOn,
     seats: product.plan.price.rule === 'per-user' ? input.seats : undefined,
