@@ -1,7 +1,11 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { expect, it } from 'vitest';
 import { registerErrorHandling } from '../../src/server/http/error-handler.ts';
-import { canonicalJson, registerIdempotency } from '../../src/server/http/idempotency.ts';
+import {
+  canonicalJson,
+  deleteExpiredIdempotencyKeys,
+  registerIdempotency,
+} from '../../src/server/http/idempotency.ts';
 import { describeDb, type TestDb } from '../support/db-harness.ts';
 
 const NOW = new Date('2026-03-02T09:00:00Z');
@@ -64,6 +68,16 @@ describeDb('Idempotency-Key plugin', (getDb) => {
       undefined,
     ]);
     expect(calls.flaky).toBe(2);
+  });
+
+  it('deleteExpiredIdempotencyKeys removes only keys older than 24 h', async () => {
+    const { db } = getDb();
+    const { app } = await pluginApp(db, 1000);
+    await send(app, '/optional', 'old');
+    const dayLater = new Date(NOW.getTime() + 24 * 60 * 60 * 1000);
+    expect(await deleteExpiredIdempotencyKeys(db, dayLater)).toBe(0);
+    expect(await deleteExpiredIdempotencyKeys(db, new Date(dayLater.getTime() + 1))).toBe(1);
+    expect(await db.selectFrom('idempotency_keys').select('key').execute()).toEqual([]);
   });
 
   it('optional routes run without a key every time; with one they replay', async () => {

@@ -87,6 +87,18 @@ export function registerIdempotency(app: FastifyInstance, deps: IdempotencyDeps)
   });
 }
 
+/**
+ * Deletes keys older than 24 h (they no longer protect anything); returns how many. For a scheduled
+ * job: expired rows are otherwise only overwritten when their key is used again.
+ */
+export async function deleteExpiredIdempotencyKeys(db: Kysely<Database>, now: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('idempotency_keys')
+    .where('created_at', '<', new Date(now.getTime() - IDEMPOTENCY_TTL_MS))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 function readKey(request: FastifyRequest, required: boolean): string | null {
   const value = request.headers[IDEMPOTENCY_HEADER];
   if (value === undefined) {
