@@ -1,15 +1,11 @@
-import { type CivilDate, civilDateIn, compareCivilDates } from '../../core/contract/civil-date.ts';
-import {
-  coverageState,
-  coveredUntil,
-  hasServiceOn,
-  isCoveredOn,
-} from '../../core/contract/coverage.queries.ts';
-import type { CoverageTerm } from '../../core/contract/coverage.types.ts';
+import { type CivilDate, compareCivilDates } from '../../core/contract/civil-date.ts';
+import { coverageState, hasServiceOn, isCoveredOn } from '../../core/contract/coverage.queries.ts';
+import type { CoverageTerm, CoveredUntil } from '../../core/contract/coverage.types.ts';
 import { type EntitlementReason, entitled, type Restriction } from '../../core/contract/entitlement.ts';
 import { compareReleases, type Release } from '../../core/contract/fallback.ts';
 import type { Plan } from '../../core/plan/plan.schema.ts';
 import type { ValidationCode, ValidationResult } from '../../schema/licenses.schema.ts';
+import { civilToday } from './civil-today.ts';
 
 /**
  * What validation needs to know about one key, as cached per key hash. It holds facts (dates, terms,
@@ -34,6 +30,8 @@ export type FoundSnapshot = {
   purchasedOn: CivilDate;
   purchasedMajor: number;
   terms: CoverageTerm[];
+  /** coveredUntil(terms), computed once when the snapshot is loaded (it does not depend on the day). */
+  coveredUntil: CoveredUntil | null;
   restrictions: Restriction[];
   releases: Release[];
 };
@@ -42,7 +40,7 @@ export type ValidationQuery = { version?: string | undefined; features?: readonl
 
 /** The plan's civil "today": its calendar's zone, UTC when it has none. */
 export function planToday(plan: Plan, now: Date): CivilDate {
-  return civilDateIn(now, plan.calendar?.timeZone ?? 'UTC');
+  return civilToday(now, plan.calendar?.timeZone ?? 'UTC');
 }
 
 /**
@@ -58,7 +56,7 @@ export function decideValidation(
   if (!snapshot.found) return refusal('NOT_FOUND', query, checkedAt);
   if (snapshot.revokedAt !== null) return refusal('REVOKED', query, checkedAt);
   const today = planToday(snapshot.plan, now);
-  const until = coveredUntil(snapshot.terms);
+  const until = snapshot.coveredUntil;
   const fallback = licensedFallback(snapshot, today);
   const base = {
     coveredUntil: until?.lastCoveredDay ?? null,
@@ -190,4 +188,35 @@ function refusal(code: ValidationCode, query: ValidationQuery, checkedAt: string
     features: featuresOff(undefined, query),
     checkedAt,
   };
+}
+
+type Answer = Omit<ValidationResult, 'checkedAt'>;
+const answers = new WeakMap<FoundSnapshot, Map<string, Answer>>();
+const ANSWERS_PER_SNAPSHOT = 32;
+
+/**
+ * decideValidation, remembered per snapshot for the same civil day and question. Equivalent to
+ * calling it every time: the answer depends only on (snapshot, plan's civil today, version,
+ * features), and today is part of the memo key, so an answer is never reused on another day; a new
+ * snapshot (after any write) starts empty. It saves the coverage arithmetic on the hot path.
+ */
+export function decideValidationMemo(
+  snapshot: LicenseSnapshot,
+  query: ValidationQuery,
+  now: Date,
+): ValidationResult {
+  if (!snapshot.found) return decideValidation(snapshot, query, now);
+  const key = JSON.stringify([planToday(snapshot.plan, now), query.version ?? null, query.features ?? null]);
+  let memo = answers.get(snapshot);
+  if (!memo) {
+    memo = new Map();
+    answers.set(snapshot, memo);
+  }
+  const known = memo.get(key);
+  if (known) return { ...known, checkedAt: now.toISOString() };
+  const result = decideValidation(snapshot, query, now);
+  if (memo.size >= ANSWERS_PER_SNAPSHOT) memo.clear();
+  const { checkedAt: _, ...answer } = result;
+  memo.set(key, answer);
+  return result;
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { coveredUntil } from '../../core/contract/coverage.queries.ts';
 import type { Restriction, RevocableRight } from '../../core/contract/entitlement.ts';
 import { type Plan, planSchema } from '../../core/plan/plan.schema.ts';
 import { loadActiveRestrictions, loadTerms } from '../contracts/contract-facts.ts';
@@ -67,6 +68,7 @@ export async function loadLicenseSnapshot(db: Kysely<Database>, keyHash: string)
     purchasedOn: row.purchased_on,
     purchasedMajor: row.purchased_major,
     terms,
+    coveredUntil: coveredUntil(terms),
     restrictions: restrictions.map(
       (r): Restriction => ({
         reason: r.reason,

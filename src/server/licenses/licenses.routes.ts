@@ -17,7 +17,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/database-types.ts';
 import { errorResponses } from '../http/responses.ts';
 import { LicenseCache } from './license-cache.ts';
-import { decideValidation } from './license-decision.ts';
+import { decideValidationMemo } from './license-decision.ts';
 import { isWellFormedLicenseKey } from './license-key-format.ts';
 import { loadSigningKey, publicJwk, type SigningKey } from './license-signing.ts';
 import { buildLicenseFile, getContractLicense, rotateKey } from './licenses.service.ts';
@@ -60,6 +60,8 @@ export async function registerLicenseRoutes(
     config: { access: 'public' },
     onRequest: throttle.byIp,
     preHandler: throttle.byKey,
+    // The answer is built by decideValidation to the schema's type; skip zod's re-parse on the way out.
+    serializerCompiler: () => (data) => JSON.stringify(data),
     schema: {
       tags: ['licenses'],
       summary: 'Validate a license key (for installed software); always 200 with a code.',
@@ -75,7 +77,7 @@ export async function registerLicenseRoutes(
       const snapshot = isWellFormedLicenseKey(key)
         ? await cache.get(keyHashOf(request))
         : ({ found: false } as const);
-      return decideValidation(snapshot, { version, features }, deps.clock());
+      return decideValidationMemo(snapshot, { version, features }, deps.clock());
     },
   });
 

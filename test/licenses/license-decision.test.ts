@@ -1,0 +1,116 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { civilDateIn } from '../../src/core/contract/civil-date.ts';
+import { coveredUntil } from '../../src/core/contract/coverage.queries.ts';
+import type { CoverageTerm } from '../../src/core/contract/coverage.types.ts';
+import { civilToday } from '../../src/server/licenses/civil-today.ts';
+import {
+  decideValidation,
+  decideValidationMemo,
+  type FoundSnapshot,
+} from '../../src/server/licenses/license-decision.ts';
+import { presetPlan } from '../support/commerce-fixtures.ts';
+
+const ZONES = [
+  'UTC',
+  'Europe/Berlin',
+  'America/New_York',
+  'Pacific/Auckland',
+  'Asia/Kolkata',
+  'Australia/Lord_Howe',
+];
+
+describe('civilToday (hot-path civil date)', () => {
+  it('equals civilDateIn for any sequence of instants and zones (DST days, clocks jumping back)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2035, 0, 1) }),
+            fc.constantFrom(...ZONES),
+          ),
+          { minLength: 1, maxLength: 40 },
+        ),
+        (steps) => {
+          for (const [ms, zone] of steps) {
+            expect(civilToday(new Date(ms), zone)).toBe(civilDateIn(new Date(ms), zone));
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+async function snapshot(planKey: string, terms: CoverageTerm[]): Promise<FoundSnapshot> {
+  return {
+    found: true,
+    keyId: 'lkey_1',
+    keyPrefix: 'ABCDEFGH',
+    major: 4,
+    revokedAt: null,
+    licenseId: 'lic_1',
+    contractId: 'ctr_1',
+    organisationId: 'org_1',
+    organisationName: 'Acme',
+    productId: 'prd_1',
+    productName: 'Product',
+    plan: await presetPlan(planKey),
+    purchasedOn: '2026-01-10',
+    purchasedMajor: 4,
+    terms,
+    coveredUntil: coveredUntil(terms),
+    restrictions: [],
+    releases: [
+      { id: 'r1', version: '4.1.0', major: 4, publishedOn: '2026-06-01', effectiveOn: '2026-06-01' },
+      { id: 'r2', version: '4.3.0', major: 4, publishedOn: '2027-03-01', effectiveOn: '2027-03-01' },
+    ],
+  };
+}
+
+describe('decideValidationMemo', () => {
+  it('R0.3/R4.3 (S0, S4): the remembered answer equals a fresh decision on every day asked, in any order', async () => {
+    const terms: CoverageTerm[] = [
+      { kind: 'initial', startsOn: '2026-01-10', endsOn: '2027-01-10', givesService: true },
+    ];
+    const snapshots = [
+      await snapshot('annual-maintenance', terms),
+      await snapshot('per-user-subscription', terms),
+    ];
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: Date.UTC(2025, 11, 1), max: Date.UTC(2027, 5, 1) }),
+            fc.constantFrom(undefined, '4.1.0', '4.3.0', '5.0.0'),
+            fc.constantFrom(undefined, ['app'], ['app', 'integrations']),
+            fc.constantFrom(0, 1),
+          ),
+          { minLength: 1, maxLength: 60 },
+        ),
+        (calls) => {
+          for (const [ms, version, features, which] of calls) {
+            const s = snapshots[which] as FoundSnapshot;
+            const now = new Date(ms);
+            expect(decideValidationMemo(s, { version, features }, now)).toEqual(
+              decideValidation(s, { version, features }, now),
+            );
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('R4.3 (S4): the same snapshot answers VALID before the expiry, EXPIRED after it, VALID again when asked about the earlier day', async () => {
+    const s = await snapshot('per-user-subscription', [
+      { kind: 'initial', startsOn: '2026-01-10', endsOn: '2027-01-10', givesService: true },
+    ]);
+    const at = (iso: string) => decideValidationMemo(s, {}, new Date(iso)).code;
+    expect(at('2027-01-09T12:00:00Z')).toBe('VALID');
+    // 2027-01-10 04:59 UTC is still 2027-01-09 in New York (the plan's zone); 05:00 is the expiry day.
+    expect(at('2027-01-10T04:59:00Z')).toBe('VALID');
+    expect(at('2027-01-10T05:00:00Z')).toBe('EXPIRED');
+    expect(at('2027-01-09T13:00:00Z')).toBe('VALID');
+  });
+});
