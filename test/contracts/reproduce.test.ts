@@ -81,6 +81,7 @@ describe('contract quotes: money properties', () => {
           const bought = quotePurchase({
             plan,
             productName: 'P',
+            productCategory: 'standard',
             listPriceMinor: null,
             purchasedOn,
             seats,
