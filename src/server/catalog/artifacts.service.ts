@@ -23,7 +23,8 @@ const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066
 export function checkFileName(raw: string): FileNameCheck {
   const fileName = raw.normalize('NFC').trim();
   if (fileName.length === 0) return { ok: false, reason: 'must not be empty' };
-  if (!fileName.isWellFormed()) return { ok: false, reason: 'must be well-formed Unicode' };
+  // A lone surrogate (\p{Cs} in u-mode) is not text: no header or file system could carry it.
+  if (/\p{Cs}/u.test(fileName)) return { ok: false, reason: 'must be well-formed Unicode' };
   if ([...fileName].length > 200) return { ok: false, reason: 'must be at most 200 characters' };
   if (/[/\\]/.test(fileName)) return { ok: false, reason: 'must not contain a slash or backslash' };
   if (UNSAFE_CHARS.test(fileName)) return { ok: false, reason: 'must not contain control characters' };
