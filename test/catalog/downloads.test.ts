@@ -103,6 +103,11 @@ describeDb('catalog: artifacts and downloads', (getDb) => {
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('ALREADY_EXISTS');
     expect((await upload(app, admin, 'rel_missing', 'setup.exe', Buffer.from('x'))).statusCode).toBe(404);
+    const empty = await upload(app, admin, releaseId, 'empty.bin', Buffer.alloc(0));
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error.details).toEqual([
+      expect.objectContaining({ path: 'body', rule: 'too_small' }),
+    ]);
 
     const big = await upload(app, admin, releaseId, 'big.bin', randomBytes(1001));
     expect(big.statusCode).toBe(413);
