@@ -1,5 +1,13 @@
 import { expect, it } from 'vitest';
-import { apiKeyWith, asSession, cookieOf, makeApp, testClock, withKey } from '../server/app-helpers.ts';
+import {
+  apiKeyWith,
+  asSession,
+  cookieOf,
+  makeApp,
+  signIn,
+  testClock,
+  withKey,
+} from '../server/app-helpers.ts';
 import { createOrganisation, signInCustomer } from '../support/commerce-fixtures.ts';
 import { describeDb } from '../support/db-harness.ts';
 import { noticesOf, tokenOf } from './customer-helpers.ts';
@@ -227,6 +235,109 @@ describeDb('customer users and invitations (issue 3 §2, R1.1)', (getDb) => {
     }
     const still = await app.inject(asSession(stranger, { method: 'GET', url: '/v1/auth/me' }));
     expect(still.statusCode).toBe(200);
+    await app.close();
+  });
+});
+
+describeDb('customer users: re-invitation, audit, staff account routes', (getDb) => {
+  it('a lost invitation is sent again (new 7-day link, the old one still works); a disabled user → 409 ACCOUNT_DISABLED; audited', async () => {
+    const { db } = getDb();
+    const clock = testClock();
+    const app = await makeApp(db, clock);
+    const org = await createOrganisation(db, 'Acme GmbH');
+    const boss = await signInCustomer(db, org, 'customer-admin', clock.now());
+    const created = await app.inject(
+      asSession(boss, {
+        method: 'POST',
+        url: `/v1/organisations/${org}/users`,
+        payload: { email: 'lost@acme.test', name: 'Lost', role: 'customer-user' },
+      }),
+    );
+    const userId = created.json().user.id;
+    clock.advance(60_000);
+    const again = await app.inject(
+      asSession(boss, { method: 'POST', url: `/v1/organisations/${org}/users/${userId}/invitation` }),
+    );
+    expect(again.statusCode, again.body).toBe(201);
+    expect(again.json()).toEqual({
+      sentTo: 'lost@acme.test',
+      expiresAt: new Date(clock.now().getTime() + 7 * DAY).toISOString(),
+    });
+    const notices = await noticesOf(db, 'customer.invited');
+    expect(notices).toHaveLength(2);
+    expect(notices[1]?.payload.url).not.toBe(notices[0]?.payload.url);
+    await app.inject(
+      asSession(boss, {
+        method: 'PATCH',
+        url: `/v1/organisations/${org}/users/${userId}`,
+        payload: { disabled: true },
+      }),
+    );
+    const disabled = await app.inject(
+      asSession(boss, { method: 'POST', url: `/v1/organisations/${org}/users/${userId}/invitation` }),
+    );
+    expect(disabled.statusCode).toBe(409);
+    expect(disabled.json().error.code).toBe('ACCOUNT_DISABLED');
+    const audit = await db
+      .selectFrom('audit_events')
+      .select(['action', 'actor_account_id', 'organisation_id', 'subject_id'])
+      .orderBy('at')
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual([
+      'customer.user-invited',
+      'customer.user-reinvited',
+      'customer.user-changed',
+    ]);
+    expect(new Set(audit.map((a) => `${a.actor_account_id} ${a.organisation_id} ${a.subject_id}`))).toEqual(
+      new Set([`${boss.accountId} ${org} ${userId}`]),
+    );
+    await app.close();
+  });
+
+  it('security: re-inviting another organisation’s user → 404; a customer-user → 403', async () => {
+    const { db } = getDb();
+    const app = await makeApp(db);
+    const own = await createOrganisation(db);
+    const other = await createOrganisation(db);
+    const stranger = await signInCustomer(db, other, 'customer-user');
+    const boss = await signInCustomer(db, own, 'customer-admin');
+    const user = await signInCustomer(db, own, 'customer-user');
+    for (const url of [
+      `/v1/organisations/${other}/users/${stranger.accountId}/invitation`,
+      `/v1/organisations/${own}/users/${stranger.accountId}/invitation`,
+    ]) {
+      expect((await app.inject(asSession(boss, { method: 'POST', url }))).statusCode, url).toBe(404);
+    }
+    const byUser = await app.inject(
+      asSession(user, { method: 'POST', url: `/v1/organisations/${own}/users/${boss.accountId}/invitation` }),
+    );
+    expect(byUser.statusCode).toBe(403);
+    expect(await noticesOf(db, 'customer.invited')).toEqual([]);
+    await app.close();
+  });
+
+  it('PATCH /v1/accounts/:id cannot give a customer account a staff role: 400 on body.role (was a 500 from the database check)', async () => {
+    const { db } = getDb();
+    const app = await makeApp(db);
+    const admin = await signIn(db, 'admin');
+    const customer = await signInCustomer(db, await createOrganisation(db), 'customer-user');
+    const res = await app.inject(
+      asSession(admin, {
+        method: 'PATCH',
+        url: `/v1/accounts/${customer.accountId}`,
+        payload: { role: 'agent' },
+      }),
+    );
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details[0].path).toBe('body.role');
+    const renamed = await app.inject(
+      asSession(admin, {
+        method: 'PATCH',
+        url: `/v1/accounts/${customer.accountId}`,
+        payload: { name: 'Still customer' },
+      }),
+    );
+    expect(renamed.json()).toMatchObject({ role: 'customer-user', name: 'Still customer' });
     await app.close();
   });
 });

@@ -109,7 +109,7 @@ export async function createAccountWithLink(
 
 export type UpdateAccountOutcome =
   | { ok: true; account: AccountDetails }
-  | { ok: false; code: 'NOT_FOUND' | 'LAST_ADMIN' };
+  | { ok: false; code: 'NOT_FOUND' | 'LAST_ADMIN' | 'CUSTOMER_ROLE' };
 
 /** True when the change would leave no active admin: the target is the only one and stops being one. */
 export function removesLastAdmin(
@@ -143,10 +143,13 @@ export async function updateAccount(
       .execute();
     const current = await trx
       .selectFrom('accounts')
-      .select(['id', 'disabled_at'])
+      .select(['id', 'disabled_at', 'organisation_id'])
       .where('id', '=', id)
       .executeTakeFirst();
     if (!current) return { ok: false, code: 'NOT_FOUND' } as const;
+    // A customer account keeps a customer role (its organisation's user routes change it), never a staff one.
+    if (current.organisation_id !== null && change.role !== undefined)
+      return { ok: false, code: 'CUSTOMER_ROLE' } as const;
     if (
       removesLastAdmin(
         current,

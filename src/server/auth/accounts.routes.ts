@@ -93,6 +93,19 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
       const outcome = await updateAccount(deps.db, request.params.id, request.body, deps.clock());
       if (!outcome.ok && outcome.code === 'NOT_FOUND')
         throw new AppError('NOT_FOUND', `No account ${request.params.id}.`);
+      if (!outcome.ok && outcome.code === 'CUSTOMER_ROLE') {
+        throw new AppError(
+          'VALIDATION_FAILED',
+          'body.role: this is a customer account; change its role with PATCH /v1/organisations/:id/users/:userId (customer-admin or customer-user).',
+          [
+            {
+              path: 'body.role',
+              rule: 'customer_account',
+              message: 'a customer account cannot get a staff role',
+            },
+          ],
+        );
+      }
       if (!outcome.ok) {
         throw new AppError(
           'LAST_ADMIN',

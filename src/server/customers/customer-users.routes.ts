@@ -5,6 +5,7 @@ import {
   CustomerUserParamsSchema,
   CustomerUserSchema,
   CustomerUserUpdateRequestSchema,
+  InvitationSchema,
   OrganisationIdParamsSchema,
 } from '../../schema/customers.schema.ts';
 import { PageQuerySchema } from '../../schema/pagination.schema.ts';
@@ -21,6 +22,7 @@ import {
   findCustomerUser,
   inviteCustomerUser,
   listCustomerUsers,
+  reinviteCustomerUser,
   updateCustomerUser,
 } from './customer-users.service.ts';
 import type { CustomerRouteDeps } from './customers.routes.ts';
@@ -32,6 +34,7 @@ const READ = { access: { scope: 'customers:read', customer: true } } as const;
 const WRITE = { access: { scope: 'customers:write', customer: true } } as const;
 
 export function registerCustomerUserRoutes(r: ZodApp, deps: CustomerRouteDeps): void {
+  registerReinvite(r, deps);
   r.post('/v1/organisations/:id/users', {
     config: WRITE,
     schema: {
@@ -53,7 +56,7 @@ export function registerCustomerUserRoutes(r: ZodApp, deps: CustomerRouteDeps): 
       requireOrganisationAdmin(viewer, organisationId);
       const outcome = await inviteCustomerUser(
         deps.db,
-        { organisationId, ...request.body, baseUrl: baseUrlOf(request, deps.config) },
+        { organisationId, ...request.body, baseUrl: baseUrlOf(request, deps.config), viewer },
         deps.clock(),
       );
       if (!outcome.ok && outcome.code === 'NOT_FOUND') throw organisationNotFound(organisationId);
@@ -120,10 +123,44 @@ export function registerCustomerUserRoutes(r: ZodApp, deps: CustomerRouteDeps): 
       const { id, userId } = request.params;
       const viewer = viewerOf(request);
       requireOrganisationAdmin(viewer, id);
-      const user = await updateCustomerUser(deps.db, id, userId, request.body, deps.clock());
+      const user = await updateCustomerUser(deps.db, id, userId, request.body, viewer, deps.clock());
       if (!user) throw userNotFound(id, userId);
       request.log.info({ accountId: userId, change: request.body }, 'customer user changed');
       return user;
+    },
+  });
+}
+
+function registerReinvite(r: ZodApp, deps: CustomerRouteDeps): void {
+  r.post('/v1/organisations/:id/users/:userId/invitation', {
+    config: WRITE,
+    schema: {
+      tags: TAGS,
+      summary:
+        'Email a user a fresh invitation (a one-time link valid 7 days), e.g. when the first was lost or expired.',
+      description:
+        'Staff with customers:write, or a customer-admin of this organisation. Earlier links stay valid until used or expired.',
+      params: CustomerUserParamsSchema,
+      response: {
+        201: InvitationSchema,
+        ...errorResponses(...DENIED, 'CSRF_FAILED', 'NOT_FOUND', 'ACCOUNT_DISABLED'),
+      },
+    },
+    handler: async (request, reply) => {
+      const { id, userId } = request.params;
+      const viewer = viewerOf(request);
+      requireOrganisationAdmin(viewer, id);
+      const outcome = await reinviteCustomerUser(
+        deps.db,
+        { organisationId: id, userId, baseUrl: baseUrlOf(request, deps.config), viewer },
+        deps.clock(),
+      );
+      if (outcome.ok) return reply.code(201).send(outcome.invitation);
+      if (outcome.code === 'NOT_FOUND') throw userNotFound(id, userId);
+      throw new AppError(
+        'ACCOUNT_DISABLED',
+        'This user is disabled: enable it first (PATCH disabled: false).',
+      );
     },
   });
 }

@@ -1,6 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { CustomerRole } from '../../schema/auth.schema.ts';
 import type { CustomerUser, CustomerUserUpdate } from '../../schema/customers.schema.ts';
+import { recordAudit } from '../audit/audit.repository.ts';
+import type { Viewer } from '../auth/access.ts';
 import { normalizeEmail } from '../auth/accounts.service.ts';
 import type { AccountsTable } from '../auth/auth.tables.ts';
 import { createOneTimeToken } from '../auth/sessions.service.ts';
@@ -50,7 +52,7 @@ function isCustomer(role: AccountsTable['role']): role is CustomerRole {
 }
 
 export type InviteOutcome =
-  | { ok: true; user: CustomerUser; invitation: { sentTo: string; expiresAt: string } }
+  | { ok: true; user: CustomerUser; invitation: Invitation }
   | { ok: false; code: 'NOT_FOUND' | 'EMAIL_TAKEN' };
 
 /**
@@ -59,7 +61,14 @@ export type InviteOutcome =
  */
 export async function inviteCustomerUser(
   db: Kysely<Database>,
-  input: { organisationId: string; email: string; name: string; role: CustomerRole; baseUrl: string },
+  input: {
+    organisationId: string;
+    email: string;
+    name: string;
+    role: CustomerRole;
+    baseUrl: string;
+    viewer: Viewer;
+  },
   now: Date,
 ): Promise<InviteOutcome> {
   return db.transaction().execute(async (trx) => {
@@ -84,20 +93,71 @@ export async function inviteCustomerUser(
       .returning(USER_COLUMNS)
       .executeTakeFirst();
     if (!row) return { ok: false, code: 'EMAIL_TAKEN' } as const;
-    const token = await createOneTimeToken(trx, row.id, now, INVITATION_TTL_MS);
-    const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS).toISOString();
-    await enqueueNotice(
+    const invitation = await sendInvitation(
       trx,
-      {
-        topic: 'customer.invited',
-        dedupeKey: `customer.invited:${row.id}:${now.getTime()}`,
-        organisationId: organisation.id,
-        recipient: row.email,
-        payload: { url: linkUrl(input.baseUrl, token), organisationName: organisation.name, expiresAt },
-      },
+      { ...row, organisationName: organisation.name },
+      input.baseUrl,
       now,
     );
-    return { ok: true, user: toCustomerUser(row), invitation: { sentTo: row.email, expiresAt } } as const;
+    await auditUser(trx, 'customer.user-invited', input.viewer, row, { role: row.role }, now);
+    return { ok: true, user: toCustomerUser(row), invitation } as const;
+  });
+}
+
+export type Invitation = { sentTo: string; expiresAt: string };
+
+/** A fresh 7-day one-time link for the account, emailed through the outbox (customer.invited). */
+export async function sendInvitation(
+  trx: Kysely<Database>,
+  account: { id: string; email: string; organisation_id: string | null; organisationName: string },
+  baseUrl: string,
+  now: Date,
+): Promise<Invitation> {
+  const token = await createOneTimeToken(trx, account.id, now, INVITATION_TTL_MS);
+  const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS).toISOString();
+  await enqueueNotice(
+    trx,
+    {
+      topic: 'customer.invited',
+      dedupeKey: `customer.invited:${account.id}:${now.getTime()}`,
+      organisationId: account.organisation_id,
+      recipient: account.email,
+      payload: { url: linkUrl(baseUrl, token), organisationName: account.organisationName, expiresAt },
+    },
+    now,
+  );
+  return { sentTo: account.email, expiresAt };
+}
+
+export type ReinviteOutcome =
+  | { ok: true; invitation: Invitation }
+  | { ok: false; code: 'NOT_FOUND' | 'ACCOUNT_DISABLED' };
+
+/** Invites an existing user of the organisation again (a lost or expired invitation); older links stay valid. */
+export async function reinviteCustomerUser(
+  db: Kysely<Database>,
+  input: { organisationId: string; userId: string; baseUrl: string; viewer: Viewer },
+  now: Date,
+): Promise<ReinviteOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const account = await trx
+      .selectFrom('accounts')
+      .innerJoin('organisations', 'organisations.id', 'accounts.organisation_id')
+      .select([
+        'accounts.id',
+        'email',
+        'organisation_id',
+        'disabled_at',
+        'organisations.name as organisationName',
+      ])
+      .where('accounts.id', '=', input.userId)
+      .where('accounts.organisation_id', '=', input.organisationId)
+      .executeTakeFirst();
+    if (!account) return { ok: false, code: 'NOT_FOUND' } as const;
+    if (account.disabled_at !== null) return { ok: false, code: 'ACCOUNT_DISABLED' } as const;
+    const invitation = await sendInvitation(trx, account, input.baseUrl, now);
+    await auditUser(trx, 'customer.user-reinvited', input.viewer, account, {}, now);
+    return { ok: true, invitation } as const;
   });
 }
 
@@ -144,6 +204,7 @@ export async function updateCustomerUser(
   organisationId: string,
   userId: string,
   change: CustomerUserUpdate,
+  viewer: Viewer,
   now: Date,
 ): Promise<CustomerUser | undefined> {
   return db.transaction().execute(async (trx) => {
@@ -172,6 +233,30 @@ export async function updateCustomerUser(
       .returning(USER_COLUMNS)
       .executeTakeFirstOrThrow();
     if (disabledAt !== null) await trx.deleteFrom('sessions').where('account_id', '=', userId).execute();
+    await auditUser(trx, 'customer.user-changed', viewer, row, { change }, now);
     return toCustomerUser(row);
   });
+}
+
+/** Who invited or changed which user: customer-admins act on their own organisation, so it is audited. */
+async function auditUser(
+  trx: Kysely<Database>,
+  action: string,
+  viewer: Viewer,
+  account: { id: string; organisation_id: string | null },
+  details: Record<string, unknown>,
+  now: Date,
+): Promise<void> {
+  await recordAudit(
+    trx,
+    {
+      action,
+      viewer,
+      organisationId: account.organisation_id,
+      subjectType: 'account',
+      subjectId: account.id,
+      details,
+    },
+    now,
+  );
 }
