@@ -12,8 +12,8 @@ import { registerSignInThrottle, type SignInLimits } from './auth/sign-in-thrott
 import { registerBillingRoutes } from './billing/billing.routes.ts';
 import { registerCatalogRoutes } from './catalog/catalog.routes.ts';
 import type { Config } from './config.ts';
-import { registerCustomerRoutes } from './customers/customers.routes.ts';
 import { registerContractRoutes } from './contracts/contracts.routes.ts';
+import { registerCustomerRoutes } from './customers/customers.routes.ts';
 import type { Database } from './db/database-types.ts';
 import { registerErrorHandling, sendFrameworkError } from './http/error-handler.ts';
 import { registerIdempotency } from './http/idempotency.ts';
@@ -25,6 +25,7 @@ import { generateRequestId, REQUEST_ID_HEADER } from './http/request-id.ts';
 import { registerSystemRoutes } from './http/system.routes.ts';
 import { issueKeysOnReleasePublished } from './licenses/license-release-hook.ts';
 import { registerLicenseRoutes } from './licenses/licenses.routes.ts';
+import { registerSystemsRoutes } from './systems/systems.routes.ts';
 
 export type AppOptions = {
   config: Config;
@@ -84,6 +85,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerBillingRoutes(app, { db, clock });
   registerContractRoutes(app, { db, config, clock });
   await registerCatalogRoutes(app, { db, config, clock, releaseHooks: [issueKeysOnReleasePublished] });
+  registerSystemsRoutes(app, { db, config, clock });
   await app.ready();
   return app;
 }

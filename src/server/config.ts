@@ -15,6 +15,14 @@ const envSchema = z.object({
     .int()
     .min(1)
     .default(512 * 1024 * 1024),
+  UPKEEP_BACKUP_DIR: z.string().min(1).optional(),
+  UPKEEP_BACKUP_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(100 * 1024 * 1024),
+  // How often `serve` deletes backups past their retention (R4.3); 0 turns the scheduler off.
+  UPKEEP_BACKUP_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
   UPKEEP_PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
@@ -44,6 +52,12 @@ export type Config = Readonly<{
   artifactDir: string;
   /** The largest artifact upload accepted, in bytes (default 512 MiB). */
   artifactMaxBytes: number;
+  /** Where system configuration backups are stored (a directory); see docs/systems.md. */
+  backupDir: string;
+  /** The largest backup upload accepted, in bytes (default 100 MiB). */
+  backupMaxBytes: number;
+  /** Seconds between scheduled backup purges in `serve`; 0 = off. */
+  backupPurgeIntervalSeconds: number;
   publicUrl: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   isProduction: boolean;
@@ -74,6 +88,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(e.UPKEEP_DATA_DIR),
     artifactDir: resolve(e.UPKEEP_ARTIFACT_DIR ?? defaultArtifactDir(e)),
     artifactMaxBytes: e.UPKEEP_ARTIFACT_MAX_BYTES,
+    backupDir: resolve(e.UPKEEP_BACKUP_DIR ?? defaultBackupDir(e)),
+    backupMaxBytes: e.UPKEEP_BACKUP_MAX_BYTES,
+    backupPurgeIntervalSeconds: e.UPKEEP_BACKUP_PURGE_INTERVAL_SECONDS,
     publicUrl: e.UPKEEP_PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
     isProduction: e.NODE_ENV === 'production',
@@ -91,4 +108,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** Artifacts live beside the embedded database, or in ./.upkeep/artifacts when a PostgreSQL server holds the data. */
 function defaultArtifactDir(e: z.infer<typeof envSchema>): string {
   return e.DATABASE_URL === undefined ? `${e.UPKEEP_DATA_DIR}/artifacts` : './.upkeep/artifacts';
+}
+
+/** Backups live beside the embedded database, or in ./.upkeep/backups when a PostgreSQL server holds the data. */
+function defaultBackupDir(e: z.infer<typeof envSchema>): string {
+  return e.DATABASE_URL === undefined ? `${e.UPKEEP_DATA_DIR}/backups` : './.upkeep/backups';
 }

@@ -27,7 +27,7 @@ export type RouteAccess = 'public' | 'signed-in' | { role: AccountRole } | { sco
 
 export type Principal =
   | { kind: 'session'; account: Account; sessionId: string; csrfToken: string }
-  | { kind: 'api-key'; apiKeyId: string; scopes: readonly Scope[] };
+  | { kind: 'api-key'; apiKeyId: string; scopes: readonly Scope[]; systemId: string | null };
 
 declare module 'fastify' {
   interface FastifyContextConfig {

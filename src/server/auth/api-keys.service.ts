@@ -7,8 +7,15 @@ import { newToken, randomAlphanumeric, safeEqual, sha256 } from './secrets.ts';
 
 const KEY_FORMAT = /^upk_([a-z0-9]{8})_([A-Za-z0-9_-]{43})$/;
 
-export type NewApiKey = { name: string; scopes: readonly Scope[]; createdBy: string | null };
-export type ApiKeyPrincipal = { apiKeyId: string; scopes: readonly Scope[] };
+export type NewApiKey = {
+  name: string;
+  scopes: readonly Scope[];
+  createdBy: string | null;
+  /** A key for one customer system (R4.5): it may act only for that system. */
+  systemId?: string | null;
+};
+/** `systemId` is set for a key created for one customer system; routes check it (src/server/systems). */
+export type ApiKeyPrincipal = { apiKeyId: string; scopes: readonly Scope[]; systemId: string | null };
 
 function toApiKey(row: Selectable<ApiKeysTable>): ApiKey {
   return {
@@ -42,6 +49,7 @@ export async function createApiKey(
       created_at: now,
       last_used_at: null,
       revoked_at: null,
+      system_id: input.systemId ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -78,7 +86,7 @@ export async function authenticateApiKey(
   const row = await db
     .selectFrom('api_keys')
     .leftJoin('accounts', 'accounts.id', 'api_keys.created_by')
-    .select(['api_keys.id', 'key_hash', 'scopes'])
+    .select(['api_keys.id', 'key_hash', 'scopes', 'api_keys.system_id'])
     .where('prefix', '=', match[1]!)
     .where('revoked_at', 'is', null)
     // A key works only while the account that created it is enabled.
@@ -89,5 +97,6 @@ export async function authenticateApiKey(
   return {
     apiKeyId: row.id,
     scopes: row.scopes.filter((s): s is Scope => (SCOPES as readonly string[]).includes(s)),
+    systemId: row.system_id,
   };
 }

@@ -1,6 +1,7 @@
 import type { ColumnType } from 'kysely';
 import type { AuthTables } from '../auth/auth.tables.ts';
 import type { LicenseTables } from '../licenses/licenses.tables.ts';
+import type { SystemsTables } from '../systems/systems.tables.ts';
 import type { CommerceTables } from './commerce.tables.ts';
 
 /**
@@ -33,4 +34,4 @@ export interface PlanTables {
   plan_versions: PlanVersionsTable;
 }
 
-export interface Database extends PlanTables, AuthTables, CommerceTables, LicenseTables {}
+export interface Database extends PlanTables, AuthTables, CommerceTables, LicenseTables, SystemsTables {}
