@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
 import { KEY_ISSUED_TOPIC, syncLicenseKeys } from '../../src/server/licenses/license-keys.service.ts';
-import { asSession, makeApp, signIn, testClock } from '../server/app-helpers.ts';
+import { apiKeyWith, asSession, makeApp, signIn, testClock, withKey } from '../server/app-helpers.ts';
 import { createOrganisation, signInCustomer } from '../support/commerce-fixtures.ts';
 import { describeDb } from '../support/db-harness.ts';
 import { addTerm, s0Contract } from './license-fixtures.ts';
@@ -69,6 +69,15 @@ describeDb('license routes (R0.3)', (getDb) => {
       asSession(stranger, { method: 'POST', url: `/v1/licenses/${licenseId}/keys/4/rotate` }),
     );
     expect(rotate.statusCode).toBe(404);
+    // An API key without the licenses scopes is refused; with them it works (staff-wide).
+    const wrong = await apiKeyWith(db, ['contracts:read']);
+    const right = await apiKeyWith(db, ['licenses:read', 'licenses:write']);
+    const get = { method: 'GET' as const, url: `/v1/contracts/${contractId}/license` };
+    expect((await app.inject(withKey(wrong, get))).statusCode).toBe(403);
+    expect((await app.inject(withKey(right, get))).statusCode).toBe(200);
+    const post = { method: 'POST' as const, url: `/v1/licenses/${licenseId}/keys/4/rotate` };
+    expect((await app.inject(withKey(wrong, post))).statusCode).toBe(403);
+    expect((await app.inject(withKey(right, post))).statusCode).toBe(200);
   });
 
   it('R0.3 rotate: a customer admin takes a new key (shown once); a customer user is refused 403; audited', async () => {
