@@ -341,3 +341,26 @@ describeDb('customer users: re-invitation, audit, staff account routes', (getDb)
     await app.close();
   });
 });
+
+describeDb('customer users: the last customer-admin', (getDb) => {
+  it('a customer-admin cannot disable or demote the last active customer-admin (409 LAST_ADMIN); staff can', async () => {
+    const { db } = getDb();
+    const app = await makeApp(db);
+    const org = await createOrganisation(db);
+    const boss = await signInCustomer(db, org, 'customer-admin');
+    const url = `/v1/organisations/${org}/users/${boss.accountId}`;
+    for (const payload of [{ disabled: true }, { role: 'customer-user' }]) {
+      const res = await app.inject(asSession(boss, { method: 'PATCH', url, payload }));
+      expect(res.statusCode, JSON.stringify(payload)).toBe(409);
+      expect(res.json().error.code).toBe('LAST_ADMIN');
+    }
+    const rename = await app.inject(asSession(boss, { method: 'PATCH', url, payload: { name: 'Boss' } }));
+    expect(rename.statusCode).toBe(200);
+    const key = await apiKeyWith(db, ['customers:write']);
+    const byStaff = await app.inject(
+      withKey(key, { method: 'PATCH', url, payload: { role: 'customer-user' } }),
+    );
+    expect(byStaff.json().role).toBe('customer-user');
+    await app.close();
+  });
+});

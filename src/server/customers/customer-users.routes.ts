@@ -116,17 +116,23 @@ export function registerCustomerUserRoutes(r: ZodApp, deps: CustomerRouteDeps): 
       body: CustomerUserUpdateRequestSchema,
       response: {
         200: CustomerUserSchema,
-        ...errorResponses('VALIDATION_FAILED', ...DENIED, 'CSRF_FAILED', 'NOT_FOUND'),
+        ...errorResponses('VALIDATION_FAILED', ...DENIED, 'CSRF_FAILED', 'NOT_FOUND', 'LAST_ADMIN'),
       },
     },
     handler: async (request) => {
       const { id, userId } = request.params;
       const viewer = viewerOf(request);
       requireOrganisationAdmin(viewer, id);
-      const user = await updateCustomerUser(deps.db, id, userId, request.body, viewer, deps.clock());
-      if (!user) throw userNotFound(id, userId);
+      const outcome = await updateCustomerUser(deps.db, id, userId, request.body, viewer, deps.clock());
+      if (!outcome.ok && outcome.code === 'NOT_FOUND') throw userNotFound(id, userId);
+      if (!outcome.ok) {
+        throw new AppError(
+          'LAST_ADMIN',
+          "This is the organisation's last active customer-admin: make another user a customer-admin first.",
+        );
+      }
       request.log.info({ accountId: userId, change: request.body }, 'customer user changed');
-      return user;
+      return outcome.user;
     },
   });
 }

@@ -198,7 +198,11 @@ export async function findCustomerUser(
   return row && toCustomerUser(row);
 }
 
-/** Changes name, role or disabled state; disabling ends the user's sessions (its links stop working too). */
+/**
+ * Changes name, role or disabled state; disabling ends the user's sessions (its links stop working
+ * too). A customer-admin cannot demote or disable the organisation's last active customer-admin
+ * (LAST_ADMIN): it would lock the organisation out of managing its users. Staff can.
+ */
 export async function updateCustomerUser(
   db: Kysely<Database>,
   organisationId: string,
@@ -206,8 +210,10 @@ export async function updateCustomerUser(
   change: CustomerUserUpdate,
   viewer: Viewer,
   now: Date,
-): Promise<CustomerUser | undefined> {
+): Promise<UpdateUserOutcome> {
   return db.transaction().execute(async (trx) => {
+    // The organisation's active customer-admins first, locked, so two admins demoting each other at once cannot both succeed.
+    const admins = await activeCustomerAdmins(trx, organisationId);
     const current = await trx
       .selectFrom('accounts')
       .select(['id', 'disabled_at'])
@@ -215,7 +221,10 @@ export async function updateCustomerUser(
       .where('organisation_id', '=', organisationId)
       .forUpdate()
       .executeTakeFirst();
-    if (!current) return undefined;
+    if (!current) return { ok: false, code: 'NOT_FOUND' } as const;
+    const stopsBeingAdmin = change.disabled === true || change.role === 'customer-user';
+    if (viewer.kind === 'customer' && stopsBeingAdmin && admins.length === 1 && admins[0] === userId)
+      return { ok: false, code: 'LAST_ADMIN' } as const;
     const disabledAt =
       change.disabled === undefined
         ? current.disabled_at
@@ -234,8 +243,25 @@ export async function updateCustomerUser(
       .executeTakeFirstOrThrow();
     if (disabledAt !== null) await trx.deleteFrom('sessions').where('account_id', '=', userId).execute();
     await auditUser(trx, 'customer.user-changed', viewer, row, { change }, now);
-    return toCustomerUser(row);
+    return { ok: true, user: toCustomerUser(row) } as const;
   });
+}
+
+export type UpdateUserOutcome =
+  | { ok: true; user: CustomerUser }
+  | { ok: false; code: 'NOT_FOUND' | 'LAST_ADMIN' };
+
+async function activeCustomerAdmins(trx: Kysely<Database>, organisationId: string): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('accounts')
+    .select('id')
+    .where('organisation_id', '=', organisationId)
+    .where('role', '=', 'customer-admin')
+    .where('disabled_at', 'is', null)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 /** Who invited or changed which user: customer-admins act on their own organisation, so it is audited. */
