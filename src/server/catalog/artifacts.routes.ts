@@ -104,10 +104,12 @@ export function registerArtifactRoutes(r: ZodApp, deps: CatalogDeps): void {
       summary: 'Download a release file if the entitlement allows it (R0.8); every attempt is audited.',
       description:
         'Answers the bytes (application/octet-stream, ETag = SHA-256). A customer needs a contract for the product whose coverage includes the release; otherwise 403 NOT_ENTITLED with the decision (reason and coverage facts) in `details`. Staff may download every file.',
-      produces: [OCTET_STREAM],
       params: IdParamsSchema,
       response: {
-        200: z.unknown().describe('The file bytes; ETag is the SHA-256, Content-Disposition names the file.'),
+        200: {
+          description: 'The file bytes; ETag is the SHA-256, Content-Disposition names the file.',
+          content: { [OCTET_STREAM]: { schema: z.string().meta({ format: 'binary' }) } },
+        },
         ...errorResponses(...DENIED, 'NOT_FOUND', 'NOT_ENTITLED'),
       },
     },
