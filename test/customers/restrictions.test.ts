@@ -3,7 +3,7 @@ import { loadActiveRestrictions } from '../../src/server/contracts/contract-fact
 import { apiKeyWith, asSession, makeApp, signIn, testClock, withKey } from '../server/app-helpers.ts';
 import { createOrganisation, PRESET, signInCustomer } from '../support/commerce-fixtures.ts';
 import { describeDb } from '../support/db-harness.ts';
-import { createContractRow } from './customer-helpers.ts';
+import { createContractRow, noticesOf } from './customer-helpers.ts';
 
 describeDb('restrictions: suspensions and revocations (R1.3, R1.4)', (getDb) => {
   it('R1.3 revocation for abuse (S1 ticket-desk): revokes support, updates, refund; audited; visible to the customer; lifted → inactive', async () => {
@@ -14,6 +14,7 @@ describeDb('restrictions: suspensions and revocations (R1.3, R1.4)', (getDb) => 
     await createContractRow(db, org, PRESET.S1);
     const agent = await signIn(db, 'agent', clock.now());
     const customer = await signInCustomer(db, org, 'customer-user', clock.now());
+    const boss = await signInCustomer(db, org, 'customer-admin', clock.now());
     const recorded = await app.inject(
       asSession(agent, {
         method: 'POST',
@@ -57,6 +58,23 @@ describeDb('restrictions: suspensions and revocations (R1.3, R1.4)', (getDb) => 
     const again = await lift();
     expect(again.json()).toEqual(lifted.json());
     expect(await loadActiveRestrictions(db, org)).toEqual([]);
+    // The customer-admins are told (R1.3: visible to the customer); a customer-user is not mailed.
+    const adminEmail = (
+      await db
+        .selectFrom('accounts')
+        .select('email')
+        .where('id', '=', boss.accountId)
+        .executeTakeFirstOrThrow()
+    ).email;
+    const recordedNotices = await noticesOf(db, 'customer.restriction-recorded');
+    expect(recordedNotices).toEqual([
+      expect.objectContaining({
+        recipient: adminEmail,
+        organisation_id: org,
+        payload: expect.objectContaining({ restrictionId: restriction.id, reason: 'abuse' }),
+      }),
+    ]);
+    expect(await noticesOf(db, 'customer.restriction-lifted')).toHaveLength(1);
     const active = await app.inject(
       asSession(customer, { method: 'GET', url: `/v1/organisations/${org}/restrictions?active=true` }),
     );
@@ -128,7 +146,7 @@ describeDb('restrictions: suspensions and revocations (R1.3, R1.4)', (getDb) => 
     const explicit = await post(bare, {
       kind: 'suspension',
       reason: 'custom-reason',
-      revokes: ['support', 'updates'],
+      revokes: ['support', 'updates', 'support'],
     });
     expect(explicit.json()).toMatchObject({ reason: 'custom-reason', revokes: ['support', 'updates'] });
     expect((await post('org_missing', { kind: 'suspension', reason: 'x' })).statusCode).toBe(404);

@@ -11,6 +11,7 @@ import type { Viewer } from '../auth/access.ts';
 import type { OrganisationRestrictionsTable } from '../db/commerce.tables.ts';
 import type { Database } from '../db/database-types.ts';
 import { newId } from '../db/ids.ts';
+import { enqueueNotice } from '../outbox/outbox.repository.ts';
 
 type RevocableRight = 'support' | 'updates' | 'refund';
 const ALL_RIGHTS: RevocableRight[] = ['support', 'updates', 'refund'];
@@ -102,7 +103,7 @@ export async function recordRestriction(
         kind: body.kind,
         reason: body.reason,
         note: body.note,
-        revokes: body.revokes ?? defaultRevokes(body.kind, rules),
+        revokes: body.revokes ? [...new Set(body.revokes)] : defaultRevokes(body.kind, rules),
         starts_at: startsAt,
         recorded_by: input.viewer.accountId,
         created_at: now,
@@ -111,6 +112,7 @@ export async function recordRestriction(
       .executeTakeFirstOrThrow();
     const restriction = toRestriction(row);
     await audit(trx, `restriction.${body.kind}-recorded`, restriction, input, now);
+    await noticeToAdmins(trx, 'customer.restriction-recorded', restriction, now);
     return { ok: true, restriction } as const;
   });
 }
@@ -142,6 +144,7 @@ export async function liftRestriction(
     if (lifted) {
       const restriction = toRestriction(lifted);
       await audit(trx, `restriction.${restriction.kind}-lifted`, restriction, input, now);
+      await noticeToAdmins(trx, 'customer.restriction-lifted', restriction, now);
       return restriction;
     }
     const row = await trx
@@ -174,6 +177,39 @@ async function audit(
     },
     now,
   );
+}
+
+/**
+ * R1.3: a restriction and its reason are visible to the customer — the organisation's active
+ * customer-admins are also told by email (one outbox notice each, deduplicated per restriction).
+ */
+async function noticeToAdmins(
+  trx: Kysely<Database>,
+  topic: 'customer.restriction-recorded' | 'customer.restriction-lifted',
+  restriction: Restriction,
+  now: Date,
+): Promise<void> {
+  const admins = await trx
+    .selectFrom('accounts')
+    .select(['id', 'email'])
+    .where('organisation_id', '=', restriction.organisationId)
+    .where('role', '=', 'customer-admin')
+    .where('disabled_at', 'is', null)
+    .execute();
+  const { id, kind, reason, revokes, note, startsAt, liftedAt, liftNote } = restriction;
+  for (const admin of admins) {
+    await enqueueNotice(
+      trx,
+      {
+        topic,
+        dedupeKey: `${topic}:${id}:${admin.id}`,
+        organisationId: restriction.organisationId,
+        recipient: admin.email,
+        payload: { restrictionId: id, kind, reason, revokes, note, startsAt, liftedAt, liftNote },
+      },
+      now,
+    );
+  }
 }
 
 /** Restrictions of one organisation, newest first; `active` filters lifted or not. */
