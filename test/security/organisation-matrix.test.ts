@@ -20,9 +20,10 @@ import { describeDb } from '../support/db-harness.ts';
 /**
  * The role × route × own-or-other-organisation matrix (issue 3, "Security and concurrency"),
  * generated from the app's route table, so a new route cannot skip it:
- * - every route a customer may call that has a path parameter: org B's customer with org A's ids
- *   → 404, and with a nonexistent id → 404 with the same code; org A's own customer → not 404
- *   (so the fixture ids are real and the 404s mean something);
+ * - every route a customer may call that has a path parameter: org B's customer-admin with org A's
+ *   ids → 404, and with a nonexistent id → 404 with the same code; org B's customer-user may get
+ *   403 instead, but the same answer for A's object as for a missing one; org A's own customer →
+ *   not 404 (so the fixture ids are real and the 404s mean something);
  * - every staff-only route: a customer session (of the organisation that owns the ids) → 403.
  * A path parameter without a fixture below FAILS the test: add one to PARAMS (and, when the route
  * needs a body or query to get past validation, to REQUESTS).
@@ -147,7 +148,15 @@ describeDb('organisation matrix: role × route × own or other organisation', (g
   });
 });
 
-type MatrixWorld = { values: WorldKeys; own: SignedIn; other: SignedIn; otherOrganisation: string };
+type MatrixWorld = {
+  values: WorldKeys;
+  /** A customer-admin of organisation A, which owns every fixture. */
+  own: SignedIn;
+  /** A customer-admin and a customer-user of organisation B. */
+  other: SignedIn;
+  otherUser: SignedIn;
+  otherOrganisation: string;
+};
 
 async function runMatrix(
   app: FastifyInstance,
@@ -212,6 +221,7 @@ async function runMatrix(
       else if (otherCode !== undefined && code !== otherCode)
         problems.push(`${label}: another's object answers ${otherCode}, a missing ${key} ${code}`);
     }
+    if (owned) problems.push(...(await sameAsMissing(call, world.otherUser, route, values, keys)));
     sanity.push(route);
   }
   // Last, as the owner: not 404, so the ids above were real (GETs first: writes may change fixtures).
@@ -224,6 +234,30 @@ async function runMatrix(
       );
   }
   return { problems, customerRoutes: sanity.length, staffRoutes };
+}
+
+/**
+ * A customer-user of another organisation may be refused (403) where a customer-admin would get
+ * 404, but it must not tell organisation A's object from a missing one: same status, same code.
+ */
+async function sameAsMissing(
+  call: (who: SignedIn, route: RouteEntry, v: Record<string, string>) => Promise<LightMyRequestResponse>,
+  who: SignedIn,
+  route: RouteEntry,
+  values: Record<string, string>,
+  keys: string[],
+): Promise<string[]> {
+  const key = keys.find((k) => PARAMS[k]?.owned) ?? '';
+  const theirs = await call(who, route, values);
+  const missing = await call(who, route, { ...values, [key]: missingLike(values[key] ?? '') });
+  const label = `${route.method} ${route.url} as another organisation's customer-user`;
+  const problems: string[] = [];
+  if (![403, 404].includes(theirs.statusCode)) problems.push(`${label}: got ${theirs.statusCode}`);
+  if (theirs.statusCode !== missing.statusCode || theirs.json().error?.code !== missing.json().error?.code)
+    problems.push(
+      `${label}: A's object answers ${theirs.statusCode}, a missing ${key} ${missing.statusCode}`,
+    );
+  return problems;
 }
 
 /** One of everything in organisation A (through the API where it is the natural way), and a customer of B. */
@@ -285,6 +319,7 @@ async function buildWorld(app: FastifyInstance, db: Kysely<Database>): Promise<M
     },
     own: await signInCustomer(db, organisation, 'customer-admin'),
     other: await signInCustomer(db, otherOrganisation, 'customer-admin'),
+    otherUser: await signInCustomer(db, otherOrganisation, 'customer-user'),
     otherOrganisation,
   };
 }
