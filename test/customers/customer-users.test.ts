@@ -364,3 +364,38 @@ describeDb('customer users: the last customer-admin', (getDb) => {
     await app.close();
   });
 });
+
+describeDb('customer users: concurrent demotions', (getDb) => {
+  it('two customer-admins demoting each other and themselves at once: one customer-admin always remains', async () => {
+    const { db } = getDb();
+    const app = await makeApp(db);
+    const org = await createOrganisation(db);
+    const a = await signInCustomer(db, org, 'customer-admin');
+    const b = await signInCustomer(db, org, 'customer-admin');
+    const demote = (who: typeof a, target: string) =>
+      app.inject(
+        asSession(who, {
+          method: 'PATCH',
+          url: `/v1/organisations/${org}/users/${target}`,
+          payload: { role: 'customer-user' },
+        }),
+      );
+    // Each demotes the other, then itself: whatever the order, the last admin stays.
+    const results = await Promise.all([
+      demote(a, b.accountId),
+      demote(b, a.accountId),
+      demote(a, a.accountId),
+      demote(b, b.accountId),
+    ]);
+    const admins = await db
+      .selectFrom('accounts')
+      .select('id')
+      .where('organisation_id', '=', org)
+      .where('role', '=', 'customer-admin')
+      .execute();
+    expect(admins).toHaveLength(1);
+    // Refusals are 409 LAST_ADMIN, or 403 once the caller itself was demoted; never a 5xx.
+    for (const r of results) expect([200, 403, 409]).toContain(r.statusCode);
+    await app.close();
+  });
+});
