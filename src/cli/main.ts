@@ -13,6 +13,8 @@ const commandGroups: Record<string, () => Promise<Register>> = {
   admin: async () => (await import('./admin.command.ts')).registerAdminCommands,
   contract: async () => (await import('./contract.command.ts')).registerContractCommands,
   renew: async () => (await import('./contract.command.ts')).registerRenewCommand,
+  import: async () => (await import('./import.command.ts')).registerImportCommands,
+  backups: async () => (await import('./backups.command.ts')).registerBackupCommands,
 };
 
 const program = new Command();

@@ -8,6 +8,8 @@ import { migrateToLatest } from '../server/db/migrate.ts';
 import { seedDemo } from '../server/demo/demo.seed.ts';
 import { ensureFirstAdmin } from '../server/demo/first-admin.ts';
 import { createLogger } from '../server/http/logger.ts';
+import { startBackupPurgeScheduler } from '../server/systems/backup-purge.ts';
+import { BackupStore } from '../server/systems/backup-store.ts';
 import { CliError, runAction } from './cli-io.ts';
 
 export function registerServeCommand(program: Command): void {
@@ -31,6 +33,14 @@ async function serve(demo: boolean): Promise<void> {
     const base = await listen(app, config);
     const publicBase = config.publicUrl?.replace(/\/$/, '') ?? base;
     printWelcome(publicBase, handle.backend, link && `${publicBase}/v1/auth/one-time/${link.token}`, demo);
+    // R4.3: delete backups past their retention on a schedule (UPKEEP_BACKUP_PURGE_INTERVAL_SECONDS).
+    const purge = startBackupPurgeScheduler({
+      db: handle.db,
+      store: new BackupStore(config.backupDir),
+      intervalSeconds: config.backupPurgeIntervalSeconds,
+      log: logger,
+    });
+    app.server.once('close', purge.stop);
     stopOnSignal(app, handle);
   } catch (error) {
     await handle.close();
