@@ -129,6 +129,33 @@ describeDb('contracts: per-user subscriptions (R4.2, R4.4)', (getDb) => {
     await app.close();
   });
 
+  it('R4.1 (S4): without seats the purchase counts the organisation’s systems; a renewal counts the systems linked to the contract', async () => {
+    const { db } = getDb();
+    const { app, admin, organisationId, productId } = await s4();
+    await db
+      .insertInto('systems')
+      .values({ id: 'sys_1', organisation_id: organisationId, contract_id: null, name: 'PBX' })
+      .execute();
+    const item = (id: string, kind: string, assignedTo: string | null) =>
+      db
+        .insertInto('system_items')
+        .values({ id, system_id: 'sys_1', kind, label: id, assigned_to: assignedTo })
+        .execute();
+    await item('i1', 'desk-phone', 'alice');
+    await item('i2', 'app-user', 'alice'); // one person counts once
+    await item('i3', 'desk-phone', 'bob');
+    await item('i4', 'desk-phone', null); // unassigned: counts
+    await item('i5', 'voicemail-box', null); // not counted
+    const body = await buy(app, admin, { organisationId, productId, purchasedOn: '2026-01-01' });
+    expect(body.quote.seats).toBe(3);
+    expect(body.quote.totals.totalMinor).toBe(3 * 9600 - 2880);
+    await db.updateTable('systems').set({ contract_id: body.contractId }).where('id', '=', 'sys_1').execute();
+    await item('i6', 'cordless-phone', 'carol');
+    const renewal = await post(app, admin, `/v1/contracts/${body.contractId}/renewals/quote`, {});
+    expect(renewal.json().seats).toBe(4);
+    await app.close();
+  });
+
   it('errors (S4): no seats → 422 PRICE_UNAVAILABLE SEATS_REQUIRED; seats on a non-per-user plan → 422; outside a term → 422', async () => {
     const { db } = getDb();
     const { app, admin, organisationId, productId } = await s4();

@@ -6,6 +6,7 @@ import { issueInvoice } from '../billing/invoice.service.ts';
 import type { Database } from '../db/database-types.ts';
 import { AppError } from '../http/errors.ts';
 import { syncLicenseKeys } from '../licenses/license-keys.service.ts';
+import { countSeats } from '../systems/seat-count.service.ts';
 import { appendTerms, currentSeats, insertOrder, lockContract } from './contract.repository.ts';
 import type { OrderContext } from './contract.service.ts';
 import { type ContractFacts, loadContractFacts } from './contract-facts.ts';
@@ -113,7 +114,7 @@ async function decide(db: Db, contractId: string, input: Input, ctx: OrderContex
   }
   const body = input.body;
   const renewOn = body.renewOn ?? today;
-  const seats = isPerUser ? (body.seats ?? (await currentSeats(db, contractId)) ?? undefined) : undefined;
+  const seats = isPerUser ? (body.seats ?? (await renewalSeats(db, facts))) : undefined;
   const quoted = quoteRenewal({
     plan,
     productCategory: product.category,
@@ -139,6 +140,17 @@ async function decide(db: Db, contractId: string, input: Input, ctx: OrderContex
     tax: ctx.tax,
   };
   return { facts, product, quoted, inputs };
+}
+
+/**
+ * R4.1: a per-user renewal is priced for the systems linked to the contract, counted by its plan's rule;
+ * without such an inventory, for the seats on the contract (last order plus users added since).
+ */
+async function renewalSeats(db: Db, facts: ContractFacts): Promise<number | undefined> {
+  const { plan, contract } = facts;
+  const counting = plan.price.rule === 'per-user' ? plan.price.counting : undefined;
+  const counted = await countSeats(db, contract.organisationId, { contractId: contract.id, counting });
+  return counted ?? (await currentSeats(db, contract.id)) ?? undefined;
 }
 
 /** Back-office dates are staff only: a customer orders today (customers may not set renewOn, paidOn, addedOn). */

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Plan } from '../../core/plan/plan.schema.ts';
 import type { TaxRate } from '../../core/pricing/index.ts';
 import type { OrderResult, PurchaseRequest } from '../../schema/contracts.schema.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
@@ -9,6 +10,7 @@ import type { Database } from '../db/database-types.ts';
 import { newId } from '../db/ids.ts';
 import { AppError } from '../http/errors.ts';
 import { syncLicenseKeys } from '../licenses/license-keys.service.ts';
+import { countSeats } from '../systems/seat-count.service.ts';
 import {
   appendTerms,
   findContractId,
@@ -55,13 +57,22 @@ export async function preparePurchase(
     productCategory: product.category,
     listPriceMinor: product.listPriceMinor,
     purchasedOn,
-    seats: product.plan.price.rule === 'per-user' ? input.seats : undefined,
+    seats: await seatsForPurchase(db, input, product.plan),
     billing: input.billing,
     discountMinor: input.discountMinor,
     tax: ctx.tax,
   });
   if (!quoted.ok) throw refusalError(quoted);
   return { product, purchasedOn, quoted };
+}
+
+/**
+ * R4.1: the users a per-user purchase is priced for: the seats given, else the organisation's systems
+ * inventory counted by the plan's rule (undefined without an inventory: the price asks for seats).
+ */
+async function seatsForPurchase(db: Db, input: PurchaseRequest, plan: Plan): Promise<number | undefined> {
+  if (plan.price.rule !== 'per-user') return undefined;
+  return input.seats ?? (await countSeats(db, input.organisationId, { counting: plan.price.counting }));
 }
 
 /** R0.2: one contract per customer and product; the existing one is named in details.contractId. */
