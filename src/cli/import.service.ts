@@ -13,7 +13,6 @@ import { inviteCustomerUser } from '../server/customers/customer-users.service.t
 import { createOrganisation } from '../server/customers/organisations.repository.ts';
 import type { Database } from '../server/db/database-types.ts';
 import { isAppError } from '../server/http/errors.ts';
-import { countSeats } from '../server/systems/seat-count.service.ts';
 import { type CsvColumns, type CsvRow, type RowError, readCsv } from './import.csv.ts';
 
 // `upkeep import customers|contracts FILE.csv` (issue §10): every row is validated first, with every
@@ -331,9 +330,8 @@ const contractsImport: ImportPlan<ContractRow> = {
       duplicate(pairs, `${ref} + ${slug}`, row, 'productSlug', errors);
       const request: PurchaseRequest = { organisationId, productId, purchasedOn };
       if (discountMinor !== undefined) request.discountMinor = discountMinor;
-      // R4.1: a per-user plan without a seats column counts the organisation's systems.
-      const counted = seats ?? (await countSeats(db, organisationId));
-      if (counted !== undefined) request.seats = counted;
+      // Without seats, the purchase service counts the organisation's systems by the plan's rule (R4.1).
+      if (seats !== undefined) request.seats = seats;
       if (await quoteFails(db, row.row, request, options, errors)) continue;
       valid.push({ row: row.row, request });
     }

@@ -213,3 +213,44 @@ describeDb('upkeep import (issue §10)', (getDb) => {
     expect((await counts(db)).invoices).toBe(0);
   });
 });
+
+describeDb('upkeep import contracts (S4)', (getDb) => {
+  it('R4.1 (S4): a per-user row without seats is priced for the users counted on the organisation systems', async () => {
+    const { db } = getDb();
+    const orgId = await createOrganisation(db, 'Phones Inc');
+    await db.updateTable('organisations').set({ external_ref: 'PH' }).where('id', '=', orgId).execute();
+    await createProduct(db, { planKey: PRESET.S4, slug: 'pbx-support' });
+    const systemId = newId('sys');
+    await db.insertInto('systems').values({ id: systemId, organisation_id: orgId, name: 'PBX' }).execute();
+    const items = [
+      ['desk-phone', 'Ann'],
+      ['app-user', 'Ann'],
+      ['cordless-phone', 'Bob'],
+      ['voicemail-box', null],
+    ] as const;
+    for (const [kind, assignedTo] of items) {
+      await db
+        .insertInto('system_items')
+        .values({ id: newId('sit'), system_id: systemId, kind, label: kind, assigned_to: assignedTo })
+        .execute();
+    }
+    const report = await run(
+      db,
+      'contracts',
+      'organisationExternalRef,productSlug,purchasedOn,seats\nPH,pbx-support,2026-03-01,\nPH,pbx-support,2026-03-01,\n',
+    );
+    expect(report.errors.map((e) => e.rule)).toEqual(['duplicate-in-file']);
+    const ok = await run(
+      db,
+      'contracts',
+      'organisationExternalRef,productSlug,purchasedOn\nPH,pbx-support,2026-03-01\n',
+    );
+    expect(ok.errors).toEqual([]);
+    const line = await db
+      .selectFrom('invoice_lines')
+      .select(['quantity_num', 'quantity_den', 'description'])
+      .orderBy('seq')
+      .executeTakeFirstOrThrow();
+    expect(line.quantity_num / line.quantity_den).toBe(2);
+  });
+});
