@@ -97,6 +97,40 @@ describeDb('contracts: list, detail and entitlements (R0.3, R1.1, R4.3)', (getDb
     await app.close();
   });
 
+  it('R1.3/R1.4 (S0): an active restriction revoking support shows as REVOKED with its reason; lifting it restores COVERED', async () => {
+    const { db } = getDb();
+    const { app, admin, organisationId, productId } = await contractWorld(db, { planKey: PRESET.S0 });
+    const { contractId } = await buy(app, admin, { organisationId, productId });
+    await db
+      .insertInto('organisation_restrictions')
+      .values({
+        id: 'rst_1',
+        organisation_id: organisationId,
+        kind: 'suspension',
+        reason: 'flooding',
+        revokes: ['support'],
+        starts_at: new Date('2026-03-01T00:00:00Z'),
+        recorded_by: null,
+      })
+      .execute();
+    const url = `/v1/contracts/${contractId}/entitlements?gate=support`;
+    expect((await get(app, admin, url)).json()).toMatchObject({
+      allowed: false,
+      reason: 'REVOKED',
+      facts: { revokedBecause: 'flooding' },
+    });
+    expect((await get(app, admin, `/v1/contracts/${contractId}`)).json().entitlements.support.reason).toBe(
+      'REVOKED',
+    );
+    await db
+      .updateTable('organisation_restrictions')
+      .set({ lifted_at: new Date() })
+      .where('id', '=', 'rst_1')
+      .execute();
+    expect((await get(app, admin, url)).json()).toMatchObject({ allowed: true, reason: 'COVERED' });
+    await app.close();
+  });
+
   it('list: staff see all and filter; a customer sees only its own; pages by cursor', async () => {
     const { db } = getDb();
     const { app, admin, organisationId, productId } = await contractWorld(db, { planKey: PRESET.S0 });
