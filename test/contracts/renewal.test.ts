@@ -131,6 +131,25 @@ describeDb('contracts: renewals (R0.4, R0.5, R0.7)', (getDb) => {
     await app.close();
   });
 
+  it('R0.4 backdate (S0): a lapse longer than the renewal → 422 RENEWAL_REFUSED naming the terms needed; buying them works', async () => {
+    const { db } = getDb();
+    const { app, admin, organisationId, productId } = await contractWorld(db, { planKey: PRESET.S0 });
+    const { contractId } = await buy(app, admin, { organisationId, productId, purchasedOn: '2024-01-10' });
+    const one = await post(app, admin, `/v1/contracts/${contractId}/renewals`, { renewOn: '2026-03-01' });
+    expect(one.statusCode).toBe(422);
+    expect(one.json().error).toMatchObject({
+      code: 'RENEWAL_REFUSED',
+      details: { reason: 'LAPSE_LONGER_THAN_RENEWAL', termsNeeded: 2 },
+    });
+    const two = await renew(app, admin, contractId, { renewOn: '2026-03-01', terms: 2 });
+    expect(two.quote.newTerms).toEqual([
+      { kind: 'backdated-gap', startsOn: '2025-01-10', endsOn: '2026-03-01', givesService: false },
+      { kind: 'renewal', startsOn: '2026-03-01', endsOn: '2027-01-10', givesService: true },
+    ]);
+    expect(two.quote.totals.totalMinor).toBe(2 * 4900);
+    await app.close();
+  });
+
   it('R0.5 price gap (S1): a product category the plan has no renewal price for → 422 PRICE_UNAVAILABLE', async () => {
     const { db } = getDb();
     const { app, admin, organisationId, productId } = await contractWorld(db, { planKey: PRESET.S1 });
