@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { apiKeyWith, withKey } from '../server/app-helpers.ts';
 import { createOrganisation, createRelease, PRESET, signInCustomer } from '../support/commerce-fixtures.ts';
@@ -165,6 +166,33 @@ describeDb('contracts: purchase (R0.1, R0.2, R0.6, R0.7)', (getDb) => {
     expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409, 409, 409, 409]);
     const count = await db.selectFrom('contracts').select(db.fn.countAll().as('n')).executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(1);
+    await app.close();
+  });
+
+  it('R0.7 one transaction (S0): when the last write fails nothing is left behind and the invoice number is not used up', async () => {
+    const { db } = getDb();
+    const { app, admin, organisationId, productId } = await contractWorld(db, { planKey: PRESET.S0 });
+    // Make the notice (the last write of a purchase) fail.
+    await sql`CREATE FUNCTION h5_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'outbox refused for the test'; END; $$`.execute(db);
+    await sql`CREATE TRIGGER h5_refuse BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION h5_refuse()`.execute(
+      db,
+    );
+    const failed = await post(app, admin, '/v1/contracts', { organisationId, productId });
+    expect(failed.statusCode).toBe(500);
+    for (const table of [
+      'contracts',
+      'orders',
+      'coverage_terms',
+      'invoices',
+      'licenses',
+      'license_keys',
+    ] as const) {
+      expect(await db.selectFrom(table).selectAll().execute(), table).toHaveLength(0);
+    }
+    await sql`DROP TRIGGER h5_refuse ON outbox`.execute(db);
+    const body = await buy(app, admin, { organisationId, productId });
+    expect(body.invoice.number).toBe('INV-000001');
     await app.close();
   });
 
