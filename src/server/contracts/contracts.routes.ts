@@ -20,7 +20,8 @@ import type { Database } from '../db/database-types.ts';
 import { AppError } from '../http/errors.ts';
 import { errorResponses } from '../http/responses.ts';
 import { type OrderContext, preparePurchase, purchaseContract } from './contract.service.ts';
-import { contractEntitlement, getContractDetail, listContracts } from './contract-read.service.ts';
+import { contractEntitlement } from './contract-entitlement.service.ts';
+import { getContractDetail, listContracts } from './contract-read.service.ts';
 import {
   addSeats,
   quoteContractRenewal,
