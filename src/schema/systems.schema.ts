@@ -37,6 +37,15 @@ export const SystemCreateRequestSchema = z
   })
   .meta({ id: 'SystemCreateRequest' });
 
+export const SystemUpdateRequestSchema = z
+  .object({
+    name: text(200).optional(),
+    contractId: id('Link the system to this contract of the same organisation; null unlinks it.')
+      .nullable()
+      .optional(),
+  })
+  .meta({ id: 'SystemUpdateRequest' });
+
 export const SystemItemCreateRequestSchema = z
   .object({
     kind: ItemKindSchema,
@@ -122,6 +131,17 @@ export const SystemApiKeyCreatedSchema = z
     key: z.string().describe('The full key, shown in this response only; store it on the system.'),
   })
   .meta({ id: 'SystemApiKeyCreated' });
+
+export const SystemApiKeySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    prefix: z.string().describe('The visible part of the key, `upk_<prefix>_…`.'),
+    createdAt: z.iso.datetime(),
+    lastUsedAt: z.iso.datetime().nullable(),
+    revokedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'SystemApiKey' });
 
 export const BackupSchema = z
   .object({

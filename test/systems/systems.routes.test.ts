@@ -165,6 +165,63 @@ describeDb('systems inventory and R4.1 user counting', (getDb) => {
     await app.close();
   });
 
+  it('PATCH links a system to its contract later (then it counts) and renames it; an empty body changes nothing', async () => {
+    const { db } = getDb();
+    const { contractId, admin, app } = await setup(db);
+    const systemId = (await createSystem(app, admin, { name: 'Before purchase' })).json().id;
+    await addItems(app, admin, systemId, [{ kind: 'desk-phone', label: 'x', assignedTo: 'Ann' }]);
+    const patch = (payload?: object) =>
+      app.inject(
+        asSession(admin, {
+          method: 'PATCH',
+          url: `/v1/systems/${systemId}`,
+          ...(payload ? { payload } : {}),
+        }),
+      );
+    expect((await patch()).json()).toMatchObject({ name: 'Before purchase', contractId: null });
+    const linked = await patch({ contractId, name: 'Head office' });
+    expect(linked.statusCode, linked.body).toBe(200);
+    expect(linked.json()).toMatchObject({ name: 'Head office', contractId });
+    const count = await app.inject(
+      asSession(admin, { method: 'GET', url: `/v1/systems/${systemId}/user-count` }),
+    );
+    expect(count.json().count).toBe(1);
+    expect((await patch({ contractId: null })).json().contractId).toBeNull();
+    await app.close();
+  });
+
+  it("system keys: listed by prefix, never in full; revoking them all stops the device's uploads (401)", async () => {
+    const { db } = getDb();
+    const { admin, app } = await setup(db);
+    const systemId = (await createSystem(app, admin, { name: 'PBX' })).json().id;
+    const created = await app.inject(
+      asSession(admin, { method: 'POST', url: `/v1/systems/${systemId}/api-keys`, payload: {} }),
+    );
+    expect(created.statusCode, created.body).toBe(201);
+    const { key, prefix } = created.json();
+    const list = await app.inject(
+      asSession(admin, { method: 'GET', url: `/v1/systems/${systemId}/api-keys` }),
+    );
+    expect(list.json().items).toEqual([
+      expect.objectContaining({ prefix, name: 'system key', revokedAt: null }),
+    ]);
+    expect(list.body).not.toContain(key);
+    const revoked = await app.inject(
+      asSession(admin, { method: 'DELETE', url: `/v1/systems/${systemId}/api-keys` }),
+    );
+    expect(revoked.json()).toEqual({ revoked: 1 });
+    const upload = await app.inject(
+      withKey(key, {
+        method: 'POST',
+        url: `/v1/systems/${systemId}/backups`,
+        headers: { 'content-type': 'application/octet-stream' },
+        payload: Buffer.from('x'),
+      }),
+    );
+    expect(upload.statusCode).toBe(401);
+    await app.close();
+  });
+
   describe('security', () => {
     it('a customer-user reads but may not write (403); a contract of another organisation is 404', async () => {
       const { db } = getDb();
@@ -200,6 +257,9 @@ describeDb('systems inventory and R4.1 user counting', (getDb) => {
         { method: 'POST', url: `/v1/systems/${systemId}/items`, payload: { kind: 'extension', label: 'y' } },
         { method: 'DELETE', url: `/v1/systems/${systemId}/items/${itemId}` },
         { method: 'POST', url: `/v1/systems/${systemId}/api-keys`, payload: { name: 'k' } },
+        { method: 'GET', url: `/v1/systems/${systemId}/api-keys` },
+        { method: 'DELETE', url: `/v1/systems/${systemId}/api-keys` },
+        { method: 'PATCH', url: `/v1/systems/${systemId}`, payload: { name: 'stolen' } },
       ] as const;
       for (const call of calls) {
         const res = await app.inject(asSession(stranger, { ...call }));

@@ -1,10 +1,7 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Kysely } from 'kysely';
 import { pageOf } from '../../schema/pagination.schema.ts';
 import {
-  SystemApiKeyCreatedSchema,
-  SystemApiKeyCreateRequestSchema,
   SystemCreateRequestSchema,
   SystemDetailSchema,
   SystemIdParamsSchema,
@@ -13,16 +10,24 @@ import {
   SystemItemSchema,
   SystemListQuerySchema,
   SystemSchema,
+  SystemUpdateRequestSchema,
   UserCountSchema,
 } from '../../schema/systems.schema.ts';
-import { organisationIdFilter, type Viewer, viewerOf } from '../auth/access.ts';
-import { createApiKey } from '../auth/api-keys.service.ts';
-import type { Config } from '../config.ts';
-import type { Database } from '../db/database-types.ts';
+import type { Viewer } from '../auth/access.ts';
 import { AppError } from '../http/errors.ts';
 import { errorResponses } from '../http/responses.ts';
 import { registerBackupRoutes } from './backups.routes.ts';
 import { countSystemUsers } from './seat-count.service.ts';
+import {
+  DENIED,
+  READ,
+  requireInventoryWriter,
+  type SystemsRouteDeps,
+  scopeOf,
+  TAGS,
+  WRITE,
+} from './system-access.ts';
+import { registerSystemKeyRoutes } from './system-keys.routes.ts';
 import {
   addItem,
   createSystem,
@@ -30,22 +35,8 @@ import {
   listSystems,
   removeItem,
   requireSystem,
+  updateSystem,
 } from './systems.service.ts';
-
-export type SystemsRouteDeps = { db: Kysely<Database>; config: Config; clock: () => Date };
-
-// Staff with the customers scopes, and the owning customer: every user reads, a customer-admin writes.
-const READ = { scope: 'customers:read', customer: true } as const;
-const WRITE = { scope: 'customers:write', customer: true } as const;
-const DENIED = ['UNAUTHENTICATED', 'FORBIDDEN'] as const;
-const TAGS = ['systems'];
-
-/** A customer-user may look but not change the inventory; staff and customer-admins may. */
-export function requireInventoryWriter(viewer: Viewer): void {
-  if (viewer.kind === 'customer' && viewer.role !== 'customer-admin') {
-    throw new AppError('FORBIDDEN', 'Only a customer-admin may change the organisation’s systems.');
-  }
-}
 
 /** The organisation a new system belongs to: a customer's own, or the one staff named. */
 function owningOrganisation(viewer: Viewer, named: string | undefined): string {
@@ -63,14 +54,10 @@ function owningOrganisation(viewer: Viewer, named: string | undefined): string {
   return named;
 }
 
-function scopeOf(request: FastifyRequest): { viewer: Viewer; organisationId: string | null } {
-  const viewer = viewerOf(request);
-  return { viewer, organisationId: organisationIdFilter(viewer) };
-}
-
 /** The S4 systems routes: inventory, user count, system keys, and configuration backups. */
 export function registerSystemsRoutes(app: FastifyInstance, deps: SystemsRouteDeps): void {
   registerInventoryRoutes(app, deps);
+  registerSystemKeyRoutes(app, deps);
   registerBackupRoutes(app, deps);
 }
 
@@ -138,6 +125,26 @@ function registerInventoryRoutes(app: FastifyInstance, deps: SystemsRouteDeps): 
     },
   });
 
+  r.patch('/v1/systems/:id', {
+    config: { access: WRITE },
+    schema: {
+      tags: TAGS,
+      summary: 'Rename a system, or link it to (or unlink it from) a contract of its organisation.',
+      params: SystemIdParamsSchema,
+      body: SystemUpdateRequestSchema.nullish(),
+      response: {
+        200: SystemSchema,
+        ...errorResponses('VALIDATION_FAILED', ...DENIED, 'CSRF_FAILED', 'NOT_FOUND'),
+      },
+    },
+    handler: async (request) => {
+      const { viewer, organisationId } = scopeOf(request);
+      const system = await requireSystem(db, request.params.id, organisationId);
+      requireInventoryWriter(viewer);
+      return updateSystem(db, system, request.body ?? {});
+    },
+  });
+
   r.post('/v1/systems/:id/items', {
     config: { access: WRITE },
     schema: {
@@ -196,37 +203,6 @@ function registerInventoryRoutes(app: FastifyInstance, deps: SystemsRouteDeps): 
     handler: async (request) => {
       const system = await requireSystem(db, request.params.id, scopeOf(request).organisationId);
       return countSystemUsers(db, system);
-    },
-  });
-
-  r.post('/v1/systems/:id/api-keys', {
-    config: { access: WRITE },
-    schema: {
-      tags: TAGS,
-      summary: 'Create an API key for this system only (scope systems:write: backup uploads). Shown once.',
-      params: SystemIdParamsSchema,
-      body: SystemApiKeyCreateRequestSchema,
-      response: {
-        201: SystemApiKeyCreatedSchema,
-        ...errorResponses('VALIDATION_FAILED', ...DENIED, 'CSRF_FAILED', 'NOT_FOUND'),
-      },
-    },
-    handler: async (request, reply) => {
-      const { viewer, organisationId } = scopeOf(request);
-      const system = await requireSystem(db, request.params.id, organisationId);
-      requireInventoryWriter(viewer);
-      const { apiKey, key } = await createApiKey(
-        db,
-        {
-          name: request.body.name,
-          scopes: ['systems:write'],
-          createdBy: viewer.accountId,
-          systemId: system.id,
-        },
-        deps.clock(),
-      );
-      const { id, name, prefix, scopes, createdAt } = apiKey;
-      return reply.code(201).send({ id, name, prefix, scopes, createdAt, systemId: system.id, key });
     },
   });
 }

@@ -43,15 +43,7 @@ export async function createSystem(db: Kysely<Database>, input: NewSystem, now: 
     .where('id', '=', input.organisationId)
     .executeTakeFirst();
   if (!org) throw new AppError('NOT_FOUND', `No organisation ${input.organisationId}.`);
-  if (input.contractId !== null) {
-    const contract = await db
-      .selectFrom('contracts')
-      .select('id')
-      .where('id', '=', input.contractId)
-      .where('organisation_id', '=', input.organisationId)
-      .executeTakeFirst();
-    if (!contract) throw new AppError('NOT_FOUND', `No contract ${input.contractId} of this organisation.`);
-  }
+  if (input.contractId !== null) await requireOwnContract(db, input.contractId, input.organisationId);
   const row = await db
     .insertInto('systems')
     .values({
@@ -61,6 +53,45 @@ export async function createSystem(db: Kysely<Database>, input: NewSystem, now: 
       name: input.name,
       created_at: now,
     })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toSystem(row);
+}
+
+/** Checks that a contract belongs to the organisation; 404 otherwise (another's reads as missing). */
+async function requireOwnContract(
+  db: Kysely<Database>,
+  contractId: string,
+  organisationId: string,
+): Promise<void> {
+  const contract = await db
+    .selectFrom('contracts')
+    .select('id')
+    .where('id', '=', contractId)
+    .where('organisation_id', '=', organisationId)
+    .executeTakeFirst();
+  if (!contract) throw new AppError('NOT_FOUND', `No contract ${contractId} of this organisation.`);
+}
+
+export type SystemChange = { name?: string | undefined; contractId?: string | null | undefined };
+
+/** Renames a system or (un)links its contract; an empty change returns it as it is. */
+export async function updateSystem(
+  db: Kysely<Database>,
+  system: System,
+  change: SystemChange,
+): Promise<System> {
+  if (change.contractId !== undefined && change.contractId !== null) {
+    await requireOwnContract(db, change.contractId, system.organisationId);
+  }
+  const set: { name?: string; contract_id?: string | null } = {};
+  if (change.name !== undefined) set.name = change.name;
+  if (change.contractId !== undefined) set.contract_id = change.contractId;
+  if (Object.keys(set).length === 0) return system;
+  const row = await db
+    .updateTable('systems')
+    .set(set)
+    .where('id', '=', system.id)
     .returningAll()
     .executeTakeFirstOrThrow();
   return toSystem(row);
@@ -156,4 +187,34 @@ export async function removeItem(
     .returningAll()
     .executeTakeFirst();
   return row && toItem(row);
+}
+
+/** The API keys made for a system (POST /v1/systems/:id/api-keys), newest first; never their secrets. */
+export async function listSystemKeys(db: Kysely<Database>, systemId: string) {
+  const rows = await db
+    .selectFrom('api_keys')
+    .select(['id', 'name', 'prefix', 'created_at', 'last_used_at', 'revoked_at'])
+    .where('system_id', '=', systemId)
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    prefix: r.prefix,
+    createdAt: r.created_at.toISOString(),
+    lastUsedAt: r.last_used_at?.toISOString() ?? null,
+    revokedAt: r.revoked_at?.toISOString() ?? null,
+  }));
+}
+
+/** Revokes every live key of a system (a leaked or replaced device); returns how many. */
+export async function revokeSystemKeys(db: Kysely<Database>, systemId: string, now: Date): Promise<number> {
+  const rows = await db
+    .updateTable('api_keys')
+    .set({ revoked_at: now })
+    .where('system_id', '=', systemId)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.length;
 }
