@@ -71,7 +71,7 @@ describe('upkeep import | backups purge (spawned)', () => {
   it('backups purge --dry-run --json reports and deletes nothing; a missing file is one line, exit 1', async () => {
     const purge = await upkeep('backups', 'purge', '--dry-run', '--json');
     expect(purge.code).toBe(0);
-    expect(JSON.parse(purge.stdout)).toEqual({ dryRun: true, contractsChecked: 0, deleted: [] });
+    expect(JSON.parse(purge.stdout)).toEqual({ dryRun: true, contractsChecked: 0, deleted: [], warned: [] });
     const missing = await upkeep('import', 'contracts', join(root, 'nope.csv'));
     expect(missing).toMatchObject({
       code: 1,

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { CoverageTerm } from '../../src/core/contract/coverage.types.ts';
 import type { Plan } from '../../src/core/plan/plan.schema.ts';
-import { backupDownloadDecision, isPastBackupRetention } from '../../src/server/systems/backup-access.ts';
+import {
+  backupDeletionDate,
+  backupDownloadDecision,
+  isPastBackupRetention,
+} from '../../src/server/systems/backup-access.ts';
 import { PRESET, presetPlan } from '../support/commerce-fixtures.ts';
 
 const term = (startsOn: string, endsOn: string, givesService = true): CoverageTerm => ({
@@ -61,5 +65,14 @@ describe('backup downloads and retention (pure)', async () => {
     ['R4.3 not started', s4, YEAR_2026, '2025-01-01', false],
   ] as const)('%s', (_name, plan, terms, at, expected) => {
     expect(isPastBackupRetention(plan, terms, at)).toBe(expected);
+  });
+
+  it.each([
+    ['R4.3 (S4) lapsed day 79: deleted on 2027-04-01', s4, YEAR_2026, '2027-03-20', '2027-04-01'],
+    ['R4.3 (S4) lapsed day 1', s4, YEAR_2026, '2027-01-01', '2027-04-01'],
+    ['R4.3 (S4) active: no date', s4, YEAR_2026, '2026-06-01', null],
+    ['R4.3 no retention: no date', noRetention, YEAR_2026, '2027-06-01', null],
+  ] as const)('%s', (_name, plan, terms, at, expected) => {
+    expect(backupDeletionDate(plan, terms, at)).toBe(expected);
   });
 });

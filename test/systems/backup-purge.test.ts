@@ -5,9 +5,9 @@ import type { Kysely } from 'kysely';
 import { expect, it } from 'vitest';
 import type { Database } from '../../src/server/db/database-types.ts';
 import { newId } from '../../src/server/db/ids.ts';
-import { purgeLapsedBackups } from '../../src/server/systems/backup-purge.ts';
+import { purgeLapsedBackups, startBackupPurgeScheduler } from '../../src/server/systems/backup-purge.ts';
 import { BackupStore } from '../../src/server/systems/backup-store.ts';
-import { createOrganisation } from '../support/commerce-fixtures.ts';
+import { createOrganisation, signInCustomer } from '../support/commerce-fixtures.ts';
 import { describeDb } from '../support/db-harness.ts';
 import { backupConfig, createContractWithTerms } from './systems-fixtures.ts';
 
@@ -119,5 +119,58 @@ describeDb('scheduled deletion of backups (R4.3)', (getDb) => {
       .where('action', '=', 'backup.deleted')
       .execute();
     expect(audits, backend).toHaveLength(1);
+  });
+
+  it('R4.3 (S4): within 14 days of deletion each customer-admin gets one backup.deletion-warning, however often the purge runs', async () => {
+    const { db } = getDb();
+    const { store, orgId, lapsedContract } = await setup(db);
+    const admin = await signInCustomer(db, orgId, 'customer-admin');
+    await signInCustomer(db, orgId, 'customer-user');
+    const early = await purgeLapsedBackups(db, store, new Date('2026-03-10T16:00:00Z'));
+    expect(early.warned).toEqual([]);
+    const day79 = new Date('2026-03-20T16:00:00Z');
+    const first = await purgeLapsedBackups(db, store, day79);
+    expect(first.warned).toEqual([
+      {
+        contractId: lapsedContract,
+        organisationId: orgId,
+        deletesOn: '2026-04-01',
+        recipients: [expect.stringContaining('customer-admin')],
+      },
+    ]);
+    await purgeLapsedBackups(db, store, day79);
+    const notices = await db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('topic', '=', 'backup.deletion-warning')
+      .execute();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.payload).toMatchObject({ contractId: lapsedContract, deletesOn: '2026-04-01' });
+    const account = await db
+      .selectFrom('accounts')
+      .select('email')
+      .where('id', '=', admin.accountId)
+      .executeTakeFirstOrThrow();
+    expect(notices[0]?.recipient).toBe(account.email);
+    expect(first.deleted).toEqual([]);
+  });
+
+  it('R4.3: the scheduler serve starts purges on its interval; interval 0 is off', async () => {
+    const { db } = getDb();
+    const { store, lapsed } = await setup(db);
+    const logged: string[] = [];
+    const log = {
+      info: (_: object, msg: string) => logged.push(msg),
+      error: (_: object, msg: string) => logged.push(msg),
+    };
+    startBackupPurgeScheduler({ db, store, intervalSeconds: 0, clock: () => DAY_91, log }).stop();
+    const scheduler = startBackupPurgeScheduler({ db, store, intervalSeconds: 1, clock: () => DAY_91, log });
+    try {
+      for (let i = 0; i < 40 && logged.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      scheduler.stop();
+    }
+    expect(existsSync(lapsed.path)).toBe(false);
+    expect(logged).toEqual(['deleted backups past their retention (R4.3)']);
   });
 });

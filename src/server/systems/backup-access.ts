@@ -1,4 +1,4 @@
-import type { CivilDate } from '../../core/contract/civil-date.ts';
+import { addDays, type CivilDate } from '../../core/contract/civil-date.ts';
 import { coverageState, coveredUntil, daysLapsed, termOn } from '../../core/contract/coverage.queries.ts';
 import type { CoverageTerm, CoveredUntil } from '../../core/contract/coverage.types.ts';
 import type { Plan } from '../../core/plan/plan.schema.ts';
@@ -56,4 +56,19 @@ export function isPastBackupRetention(plan: Plan, terms: readonly CoverageTerm[]
   const retention = plan.lapse.backupRetentionDays;
   if (retention === undefined || coverageState(terms, at) !== 'lapsed') return false;
   return daysLapsed(terms, at) > retention;
+}
+
+/**
+ * R4.3: the first day the backups may be deleted, while the subscription is lapsed on `at`; null when it
+ * is not lapsed or the plan keeps backups forever. Renewing before that day keeps them.
+ * @example backupDeletionDate(s4, termsExpiring('2026-01-01'), '2026-03-20') // '2026-04-01'
+ */
+export function backupDeletionDate(
+  plan: Plan,
+  terms: readonly CoverageTerm[],
+  at: CivilDate,
+): CivilDate | null {
+  const retention = plan.lapse.backupRetentionDays;
+  if (retention === undefined || coverageState(terms, at) !== 'lapsed') return null;
+  return addDays(at, retention - daysLapsed(terms, at) + 1);
 }

@@ -1,13 +1,30 @@
 import type { Kysely } from 'kysely';
-import { civilDateIn } from '../../core/contract/civil-date.ts';
+import { type CivilDate, civilDateIn, daysBetween } from '../../core/contract/civil-date.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
+import type { ContractFacts } from '../contracts/contract-facts.ts';
 import { loadContractFacts } from '../contracts/contract-facts.ts';
 import type { Database } from '../db/database-types.ts';
-import { isPastBackupRetention } from './backup-access.ts';
+import { enqueueNotice } from '../outbox/outbox.repository.ts';
+import { backupDeletionDate, isPastBackupRetention } from './backup-access.ts';
 import type { BackupStore } from './backup-store.ts';
 
 export type PurgedBackup = { backupId: string; systemId: string; contractId: string; organisationId: string };
-export type PurgeResult = { dryRun: boolean; contractsChecked: number; deleted: PurgedBackup[] };
+export type DeletionWarning = {
+  contractId: string;
+  organisationId: string;
+  deletesOn: CivilDate;
+  recipients: string[];
+};
+export type PurgeResult = {
+  dryRun: boolean;
+  contractsChecked: number;
+  deleted: PurgedBackup[];
+  /** Subscriptions whose backups go within WARNING_DAYS: their customer-admins get a notice, once. */
+  warned: DeletionWarning[];
+};
+
+/** How many days before deletion the customer-admins are warned (backup.deletion-warning). */
+export const WARNING_DAYS = 14;
 
 /**
  * R4.3: deletes the backups of subscriptions lapsed for more than the plan's backupRetentionDays.
@@ -25,17 +42,68 @@ export async function purgeLapsedBackups(
   const dryRun = options.dryRun === true;
   const contractIds = await contractsWithLiveBackups(db);
   const deleted: PurgedBackup[] = [];
+  const warned: DeletionWarning[] = [];
   for (const contractId of contractIds) {
     const facts = await loadContractFacts(db, contractId);
     if (!facts) continue;
     const today = civilDateIn(now, facts.plan.calendar?.timeZone ?? 'UTC');
-    if (!isPastBackupRetention(facts.plan, facts.terms, today)) continue;
+    if (!isPastBackupRetention(facts.plan, facts.terms, today)) {
+      const warning = await warnBeforeDeletion(db, facts, today, now, dryRun);
+      if (warning) warned.push(warning);
+      continue;
+    }
     const purged = dryRun
       ? await liveBackupsOf(db, contractId)
       : await deleteBackupsOf(db, store, contractId, facts.plan.lapse.backupRetentionDays, now);
     deleted.push(...purged);
   }
-  return { dryRun, contractsChecked: contractIds.length, deleted };
+  return { dryRun, contractsChecked: contractIds.length, deleted, warned };
+}
+
+/**
+ * Within WARNING_DAYS of deletion, a 'backup.deletion-warning' notice to each customer-admin of the
+ * organisation: renewing keeps the backups (R4.4 backfills). The dedupe key makes it once per
+ * admin and deletion date, however often the purge runs.
+ */
+async function warnBeforeDeletion(
+  db: Kysely<Database>,
+  facts: ContractFacts,
+  today: CivilDate,
+  now: Date,
+  dryRun: boolean,
+): Promise<DeletionWarning | undefined> {
+  const deletesOn = backupDeletionDate(facts.plan, facts.terms, today);
+  if (deletesOn === null || daysBetween(today, deletesOn) > WARNING_DAYS) return undefined;
+  const { id: contractId, organisationId } = facts.contract;
+  const admins = await db
+    .selectFrom('accounts')
+    .select(['id', 'email'])
+    .where('organisation_id', '=', organisationId)
+    .where('role', '=', 'customer-admin')
+    .where('disabled_at', 'is', null)
+    .orderBy('id')
+    .execute();
+  if (!dryRun) {
+    for (const admin of admins) {
+      await enqueueNotice(
+        db,
+        {
+          topic: 'backup.deletion-warning',
+          dedupeKey: `backup.deletion-warning:${contractId}:${deletesOn}:${admin.id}`,
+          organisationId,
+          recipient: admin.email,
+          payload: {
+            contractId,
+            deletesOn,
+            planKey: facts.plan.key,
+            retentionDays: facts.plan.lapse.backupRetentionDays,
+          },
+        },
+        now,
+      );
+    }
+  }
+  return { contractId, organisationId, deletesOn, recipients: admins.map((a) => a.email) };
 }
 
 async function contractsWithLiveBackups(db: Kysely<Database>): Promise<string[]> {
