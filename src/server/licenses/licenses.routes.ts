@@ -47,9 +47,11 @@ export async function registerLicenseRoutes(
     return signingKey;
   };
   // A write this process made may change a license: the next validation re-reads the epoch.
-  app.addHook('onResponse', async (request) => {
+  // Callback style, not async: this runs after every response, so it should not cost a promise.
+  app.addHook('onResponse', (request, _reply, done) => {
     if (!SAFE_METHODS.has(request.method) && request.routeOptions.url !== '/v1/licenses/validate')
       cache.touch();
+    done();
   });
   const throttle = await validationThrottle(app, {
     perKeyPerMinute: licensing.validatePerKeyPerMinute,
