@@ -5,7 +5,8 @@ import { type Config, loadConfig } from '../server/config.ts';
 import { DataDirInUseError, DataDirUnusableError } from '../server/db/data-dir-lock.ts';
 import { createDatabase, type DatabaseHandle } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
-import { seedDemo } from '../server/demo/demo.seed.ts';
+import { seedDemo, storePresetPlans } from '../server/demo/demo.seed.ts';
+import { DEMO_CUSTOMER_EMAIL, seedDemoCommerce } from '../server/demo/demo-commerce.seed.ts';
 import { ensureFirstAdmin } from '../server/demo/first-admin.ts';
 import { createLogger } from '../server/http/logger.ts';
 import { startBackupPurgeScheduler } from '../server/systems/backup-purge.ts';
@@ -16,7 +17,7 @@ export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description('Start the HTTP server (migrates the database; creates the first admin on a fresh one).')
-    .option('--demo', 'seed demo data (the five preset plans, a demo agent); safe to repeat')
+    .option('--demo', 'seed demo data (a demo agent, products, customers and contracts); safe to repeat')
     .action((options: { demo?: boolean }) => runAction(false, () => serve(options.demo === true)));
 }
 
@@ -28,11 +29,20 @@ async function serve(demo: boolean): Promise<void> {
     await prepareDatabase(handle);
     const now = new Date();
     const link = await ensureFirstAdmin(handle.db, now);
-    if (demo) await seedDemo(handle.db, now);
+    await storePresetPlans(handle.db);
+    let customerToken: string | undefined;
+    if (demo) {
+      await seedDemo(handle.db, now);
+      customerToken = (await seedDemoCommerce(handle.db, config, now)).customerLoginToken;
+    }
     const app = await buildApp({ config, db: handle.db, logger });
     const base = await listen(app, config);
     const publicBase = config.publicUrl?.replace(/\/$/, '') ?? base;
-    printWelcome(publicBase, handle.backend, link && `${publicBase}/v1/auth/one-time/${link.token}`, demo);
+    printWelcome(publicBase, handle.backend, {
+      admin: link && `${publicBase}/v1/auth/one-time/${link.token}`,
+      customer: customerToken && `${publicBase}/v1/auth/one-time/${customerToken}`,
+      demo,
+    });
     // R4.3: delete backups past their retention on a schedule (UPKEEP_BACKUP_PURGE_INTERVAL_SECONDS).
     const purge = startBackupPurgeScheduler({
       db: handle.db,
@@ -112,7 +122,10 @@ async function listen(app: FastifyInstance, config: Config): Promise<string> {
   return `http://${host}:${port}`;
 }
 
-function printWelcome(base: string, backend: string, loginLink: string | undefined, demo: boolean): void {
+type WelcomeLinks = { admin: string | undefined; customer: string | undefined; demo: boolean };
+
+function printWelcome(base: string, backend: string, links: WelcomeLinks): void {
+  const { admin: loginLink, customer, demo } = links;
   const lines = [
     '',
     `Upkeep is running on ${backend}${demo ? ' with demo data' : ''}:`,
@@ -128,6 +141,14 @@ function printWelcome(base: string, backend: string, loginLink: string | undefin
       `  ${loginLink}`,
       'Open it, press "Sign in", then set a password (POST /v1/auth/password). Locked out later?',
       '"upkeep admin login-link --email <email>" prints a new link (stop the server first).',
+    );
+  }
+  if (customer) {
+    lines.push(
+      '',
+      `Sign in as the demo customer (${DEMO_CUSTOMER_EMAIL}, Globex Ltd, whose Acme Reports`,
+      'maintenance lapsed two months ago) with this one-time link:',
+      `  ${customer}`,
     );
   }
   process.stderr.write(`${lines.join('\n')}\n\n`);

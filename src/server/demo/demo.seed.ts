@@ -11,11 +11,11 @@ export const DEMO_AGENT_EMAIL = 'agent@demo.upkeep.localhost';
 export type DemoSeedResult = { plansCreated: string[]; agentCreated: boolean };
 
 /**
- * Seeds the demo data; safe to run on every start: a preset already stored with the same content
- * is not stored again (plan versions are content-addressed), the demo agent is created once.
- * The demo agent has no password: demo data to look at, not a login.
+ * Stores the five shipped preset plans as plan versions; run on every start, so a fresh install can
+ * sell products under them. Safe to repeat: a preset already stored with the same content is not
+ * stored again (plan versions are content-addressed). Returns the keys of the presets it stored.
  */
-export async function seedDemo(db: Kysely<Database>, now: Date): Promise<DemoSeedResult> {
+export async function storePresetPlans(db: Kysely<Database>): Promise<string[]> {
   const plansCreated: string[] = [];
   for (const plan of await loadPresets()) {
     const saved = await savePlanVersion(db, {
@@ -26,6 +26,12 @@ export async function seedDemo(db: Kysely<Database>, now: Date): Promise<DemoSee
     });
     if (saved.created) plansCreated.push(plan.key);
   }
+  return plansCreated;
+}
+
+/** Seeds the preset plans and the demo agent (created once; no password: demo data to look at). */
+export async function seedDemo(db: Kysely<Database>, now: Date): Promise<DemoSeedResult> {
+  const plansCreated = await storePresetPlans(db);
   const agentCreated = !(await findAccountByEmail(db, DEMO_AGENT_EMAIL));
   if (agentCreated) {
     await createAccount(db, { email: DEMO_AGENT_EMAIL, name: 'Dana Demo (agent)', role: 'agent' }, now);

@@ -1,0 +1,143 @@
+import type { Kysely } from 'kysely';
+import { Temporal } from 'temporal-polyfill';
+import { createOneTimeToken } from '../auth/sessions.service.ts';
+import { createProduct } from '../catalog/products.service.ts';
+import { publishRelease } from '../catalog/releases.service.ts';
+import type { Config } from '../config.ts';
+import { purchaseContract } from '../contracts/contract.service.ts';
+import type { Database } from '../db/database-types.ts';
+import { newId } from '../db/ids.ts';
+
+export const DEMO_CUSTOMER_EMAIL = 'admin@globex.demo';
+export const DEMO_PRODUCT_SLUG = 'acme-reports';
+
+export type DemoCommerce = { created: boolean; customerLoginToken: string | undefined };
+
+type Db = Kysely<Database>;
+
+/**
+ * The commercial demo: two products (S0 annual maintenance, S4 per-user subscription) with
+ * releases, two customer organisations and three contracts, dated relative to today so the demo
+ * always shows one active contract, one lapsed S0 contract (a backdated renewal to try) and one
+ * active S4 subscription. Seeded once (skipped when the demo product exists). While the demo
+ * customer admin has no password, every start prints a fresh one-time sign-in link for it.
+ */
+export async function seedDemoCommerce(db: Db, config: Config, now: Date): Promise<DemoCommerce> {
+  const existing = await db
+    .selectFrom('products')
+    .select('id')
+    .where('slug', '=', DEMO_PRODUCT_SLUG)
+    .executeTakeFirst();
+  const created = !existing;
+  if (created) await seedOnce(db, config, now);
+  return { created, customerLoginToken: await customerLink(db, now) };
+}
+
+async function seedOnce(db: Db, config: Config, now: Date): Promise<void> {
+  const today = Temporal.Instant.fromEpochMilliseconds(now.getTime()).toZonedDateTimeISO('UTC').toPlainDate();
+  const ago = (months: number) => today.subtract({ months }).toString();
+  const reports = await product(db, now, {
+    slug: DEMO_PRODUCT_SLUG,
+    name: 'Acme Reports',
+    category: 'professional',
+    planKey: 'annual-maintenance',
+    amountMinor: 29900,
+  });
+  const phones = await product(db, now, {
+    slug: 'acme-phone-system',
+    name: 'Acme Phone System',
+    category: 'standard',
+    planKey: 'per-user-subscription',
+    amountMinor: 0,
+  });
+  for (const [version, months] of [
+    ['1.0.0', 30],
+    ['1.4.2', 16],
+    ['2.0.0', 8],
+    ['2.1.0', 1],
+  ] as const) {
+    await release(db, reports, version, ago(months), now);
+  }
+  await release(db, phones, '7.3.0', ago(6), now);
+
+  const globex = await organisation(db, 'Globex Ltd', 'globex');
+  const initech = await organisation(db, 'Initech', 'initech');
+  await customer(db, globex, DEMO_CUSTOMER_EMAIL, 'Grace Globex', now);
+  await customer(db, initech, 'it@initech.demo', 'Ivan Initech', now);
+
+  const ctx = {
+    viewer: { kind: 'staff', accountId: null, apiKeyId: null } as const,
+    clientIp: null,
+    tax: config.tax,
+    now,
+  };
+  // Globex bought Acme Reports 14 months ago: lapsed 2 months ago under S0 (a backdated renewal to try).
+  await purchaseContract(db, { organisationId: globex, productId: reports, purchasedOn: ago(14) }, ctx);
+  // Initech bought it 3 months ago (active) and runs a per-user phone subscription with 12 users.
+  await purchaseContract(db, { organisationId: initech, productId: reports, purchasedOn: ago(3) }, ctx);
+  await purchaseContract(
+    db,
+    { organisationId: initech, productId: phones, purchasedOn: ago(2), seats: 12, billing: 'monthly' },
+    ctx,
+  );
+}
+
+async function product(
+  db: Db,
+  now: Date,
+  p: { slug: string; name: string; category: string; planKey: string; amountMinor: number },
+): Promise<string> {
+  const result = await createProduct(
+    db,
+    {
+      slug: p.slug,
+      name: p.name,
+      category: p.category,
+      description: `${p.name} (demo product)`,
+      planKey: p.planKey,
+      prices: [{ currency: 'USD', amountMinor: p.amountMinor }],
+    },
+    now,
+  );
+  if (!result.ok) throw new Error(`demo product ${p.slug} could not be created: ${result.code}`);
+  return result.product.id;
+}
+
+async function release(db: Db, productId: string, version: string, publishedOn: string, now: Date) {
+  const result = await publishRelease(db, productId, { version, publishedOn, notes: '' }, [], now);
+  if (!result.ok) throw new Error(`demo release ${version} could not be published: ${result.code}`);
+}
+
+async function organisation(db: Db, name: string, externalRef: string): Promise<string> {
+  const id = newId('org');
+  await db.insertInto('organisations').values({ id, name, external_ref: externalRef }).execute();
+  return id;
+}
+
+async function customer(db: Db, organisationId: string, email: string, name: string, now: Date) {
+  await db
+    .insertInto('accounts')
+    .values({
+      id: newId('acc'),
+      email,
+      name,
+      role: 'customer-admin',
+      organisation_id: organisationId,
+      password_hash: null,
+      created_at: now,
+      registered_at: now,
+    })
+    .execute();
+}
+
+/** A fresh one-time link for the demo customer admin while it has no password. */
+async function customerLink(db: Db, now: Date): Promise<string | undefined> {
+  const account = await db
+    .selectFrom('accounts')
+    .select('id')
+    .where('email', '=', DEMO_CUSTOMER_EMAIL)
+    .where('password_hash', 'is', null)
+    .where('disabled_at', 'is', null)
+    .executeTakeFirst();
+  return account && (await createOneTimeToken(db, account.id, now));
+}
