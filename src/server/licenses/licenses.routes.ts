@@ -46,12 +46,13 @@ export async function registerLicenseRoutes(
     });
     return signingKey;
   };
-  // A write this process made may change a license: the next validation re-reads the epoch.
-  // Callback style, not async: this runs after every response, so it should not cost a promise.
-  app.addHook('onResponse', (request, _reply, done) => {
+  // A write this process made may change a license: the next validation re-reads the epoch. In onSend
+  // (the handler's transaction has committed), so a client that validates after the answer sees it.
+  // Callback style, not async: it runs for every response and should not cost a promise.
+  app.addHook('onSend', (request, _reply, payload, done) => {
     if (!SAFE_METHODS.has(request.method) && request.routeOptions.url !== '/v1/licenses/validate')
       cache.touch();
-    done();
+    done(null, payload);
   });
   const throttle = await validationThrottle(app, {
     perKeyPerMinute: licensing.validatePerKeyPerMinute,
