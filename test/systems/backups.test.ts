@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { expect, it } from 'vitest';
@@ -149,13 +150,31 @@ describeDb('configuration backups (R4.5)', (getDb) => {
     await app.close();
   });
 
-  it('a backup over UPKEEP_BACKUP_MAX_BYTES is 413 and leaves no row and no file; a JSON body is 415', async () => {
+  it('a backup over UPKEEP_BACKUP_MAX_BYTES is 413, an empty one 400; neither leaves a row; a JSON body is 415', async () => {
     const { db } = getDb();
-    const { app, systemId, key } = await setup(db, { backupMaxBytes: 16 });
+    const { app, systemId, key, config } = await setup(db, { backupMaxBytes: 16 });
     const res = await app.inject(upload(key, systemId));
     expect(res.statusCode).toBe(413);
     expect(res.json().error.code).toBe('PAYLOAD_TOO_LARGE');
     expect(await db.selectFrom('system_backups').select('id').execute()).toEqual([]);
+    // Sent without a length (chunked): the store stops at the limit and keeps nothing.
+    const chunked = await app.inject(
+      withKey(key, {
+        method: 'POST',
+        url: `/v1/systems/${systemId}/backups`,
+        headers: { 'content-type': 'application/octet-stream' },
+        payload: Readable.from([BYTES.subarray(0, 10), BYTES.subarray(10)]),
+      }),
+    );
+    expect(chunked.statusCode).toBe(413);
+    expect(
+      readdirSync(config.backupDir, { recursive: true }).filter(
+        (f) => String(f).includes('.upload-') || String(f).length > 3,
+      ),
+    ).toEqual([]);
+    const empty = await app.inject(upload(key, systemId, Buffer.alloc(0)));
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error.details[0].path).toBe('body');
     const json = await app.inject(
       withKey(key, { method: 'POST', url: `/v1/systems/${systemId}/backups`, payload: { a: 1 } }),
     );

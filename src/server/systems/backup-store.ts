@@ -28,10 +28,17 @@ export class BackupStore {
     await mkdir(join(this.dir, storageKey.slice(0, 2)), { recursive: true });
     const temporary = join(this.dir, `.upload-${randomBytes(8).toString('hex')}`);
     const meter = new HashingMeter(maxBytes);
+    const written = pipeline(meter, createWriteStream(temporary, { flags: 'wx' }));
+    // The source is piped, not part of the pipeline: a refused upload must not destroy the request
+    // (that would reset the connection before the 413 is sent); it is drained instead.
+    source.on('error', (error) => meter.destroy(error));
+    source.pipe(meter);
     try {
-      await pipeline(source, meter, createWriteStream(temporary, { flags: 'wx' }));
+      await written;
       await rename(temporary, target);
     } catch (error) {
+      source.unpipe(meter);
+      source.resume();
       await rm(temporary, { force: true });
       throw error;
     }

@@ -49,6 +49,7 @@ function registerRoutes(app: FastifyInstance, deps: BackupRouteDeps, store: Back
       response: {
         201: BackupSchema,
         ...errorResponses(
+          'VALIDATION_FAILED',
           'MALFORMED_REQUEST',
           ...DENIED,
           'CSRF_FAILED',
@@ -67,6 +68,17 @@ function registerRoutes(app: FastifyInstance, deps: BackupRouteDeps, store: Back
       }
       const viewer = viewerOf(request);
       const system = await requireSystem(db, request.params.id, organisationIdFilter(viewer));
+      // A declared size over the limit is refused before a byte is read.
+      const declared = Number(request.headers['content-length']);
+      if (Number.isFinite(declared) && declared > deps.config.backupMaxBytes) {
+        throw new AppError(
+          'PAYLOAD_TOO_LARGE',
+          `A backup may be at most ${deps.config.backupMaxBytes} bytes.`,
+          {
+            maxBytes: deps.config.backupMaxBytes,
+          },
+        );
+      }
       if (!isStream(request.body)) {
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the backup as application/octet-stream.');
       }

@@ -48,6 +48,12 @@ export async function uploadBackup(
     throw error;
   });
   const { viewer } = input;
+  if (stored.sizeBytes === 0) {
+    await store.remove(stored.storageKey);
+    throw new AppError('VALIDATION_FAILED', 'Invalid request: body: a backup cannot be empty', [
+      { path: 'body', rule: 'too_small', message: 'a backup cannot be empty' },
+    ]);
+  }
   try {
     return await db.transaction().execute(async (trx) => {
       const row = await trx
