@@ -113,4 +113,54 @@ describe('decideValidationMemo', () => {
     expect(at('2027-01-10T05:00:00Z')).toBe('EXPIRED');
     expect(at('2027-01-09T13:00:00Z')).toBe('VALID');
   });
+
+  it('R0.1 NOT_STARTED (S4): before the first term starts the key is not valid yet and features are off', async () => {
+    const s = await snapshot('per-user-subscription', [
+      { kind: 'initial', startsOn: '2026-03-01', endsOn: '2027-03-01', givesService: true },
+    ]);
+    const answer = decideValidation(s, {}, new Date('2026-02-15T15:00:00Z'));
+    expect(answer).toMatchObject({ valid: false, code: 'NOT_STARTED', coveredUntil: '2027-02-28' });
+    expect(Object.values(answer.features).every((on) => on === false)).toBe(true);
+  });
+
+  it('R1.3/R1.4 (S0): only a restriction revoking support or updates suspends the key; a refund-only one does not', async () => {
+    const terms: CoverageTerm[] = [
+      { kind: 'initial', startsOn: '2026-01-10', endsOn: '2027-01-10', givesService: true },
+    ];
+    const at = new Date('2026-07-01T10:00:00Z');
+    const base = await snapshot('annual-maintenance', terms);
+    const refundOnly = { ...base, restrictions: [{ revokes: ['refund' as const], reason: 'chargeback' }] };
+    const updates = {
+      ...base,
+      restrictions: [{ revokes: ['updates' as const], reason: 'license-circumvention' }],
+    };
+    expect(decideValidation(refundOnly, {}, at).code).toBe('VALID');
+    expect(decideValidation(updates, {}, at)).toMatchObject({
+      valid: false,
+      code: 'SUSPENDED',
+      coveredUntil: '2027-01-09',
+    });
+  });
+
+  it('R0.3 REVOKED and NOT_FOUND answers carry no coverage facts', async () => {
+    const s = await snapshot('annual-maintenance', [
+      { kind: 'initial', startsOn: '2026-01-10', endsOn: '2027-01-10', givesService: true },
+    ]);
+    const at = new Date('2026-07-01T10:00:00Z');
+    const revoked = decideValidation(
+      { ...s, revokedAt: new Date('2026-06-01T00:00:00Z') },
+      { features: ['app'] },
+      at,
+    );
+    expect(revoked).toEqual({
+      valid: false,
+      code: 'REVOKED',
+      coveredUntil: null,
+      expiresOn: null,
+      fallbackVersion: null,
+      features: { app: false },
+      checkedAt: at.toISOString(),
+    });
+    expect(decideValidation({ found: false }, {}, at).code).toBe('NOT_FOUND');
+  });
 });
