@@ -224,4 +224,30 @@ describeDb('configuration backups (R4.5)', (getDb) => {
     expect(await downloads(db, backupId)).toEqual([]);
     await app.close();
   });
+
+  it('over real HTTP, a chunked upload over the limit gets its 413 answer (the connection is not reset)', async () => {
+    const { db } = getDb();
+    const { app, systemId, key } = await setup(db, { backupMaxBytes: 1024 });
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const chunk = new Uint8Array(4096);
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent++ < 64) controller.enqueue(chunk);
+          else controller.close();
+        },
+      });
+      const res = await fetch(`${base}/v1/systems/${systemId}/backups`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/octet-stream' },
+        body,
+        duplex: 'half',
+      } as RequestInit);
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
+    } finally {
+      await app.close();
+    }
+  });
 });
