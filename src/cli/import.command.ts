@@ -48,8 +48,8 @@ async function importFile(kind: ImportKind, file: string, flags: ImportFlags): P
       dryRun: flags.dryRun === true,
       baseUrl: linkBase(config),
       ctx: { tax: config.tax, now: new Date() },
-      onProgress: (done, total) => {
-        if (done === 1) bar?.start(total, 0);
+      onProgress: (phase, done, total) => {
+        if (done === 1) bar?.start(total, 0, { phase: phase === 'check' ? 'checking' : 'importing' });
         bar?.update(done);
       },
     }),
@@ -70,7 +70,7 @@ async function importFile(kind: ImportKind, file: string, flags: ImportFlags): P
 
 function newBar(): SingleBar {
   return new SingleBar({
-    format: 'importing [{bar}] {value}/{total} rows',
+    format: '{phase} [{bar}] {value}/{total} rows',
     stream: process.stderr,
     hideCursor: true,
     clearOnComplete: true,

@@ -25,7 +25,8 @@ export type ImportOptions = {
   /** Where invitation links point (UPKEEP_PUBLIC_URL or the serve address). */
   baseUrl: string;
   ctx: Pick<OrderContext, 'tax' | 'now'>;
-  onProgress?: (done: number, total: number) => void;
+  /** Called after each row is checked (phase 'check') and written (phase 'write'). */
+  onProgress?: (phase: 'check' | 'write', done: number, total: number) => void;
 };
 export type ImportReport = {
   kind: ImportKind;
@@ -96,7 +97,7 @@ async function runPlan<T extends { row: number }>(
       for (const [index, item] of valid.entries()) {
         current = item.row;
         created.push(await plan.write(trx, item, options));
-        options.onProgress?.(index + 1, valid.length);
+        options.onProgress?.('write', index + 1, valid.length);
       }
       return created;
     });
@@ -161,11 +162,12 @@ type CustomerRow = { row: number; externalRef: string; name: string; adminEmail:
 
 const customersImport: ImportPlan<CustomerRow> = {
   columns: CUSTOMER_COLUMNS,
-  validate: async (db, rows, _options, errors) => {
+  validate: async (db, rows, options, errors) => {
     const candidates: CustomerRow[] = [];
     const refs = new Map<string, number>();
     const emails = new Map<string, number>();
-    for (const row of rows) {
+    for (const [index, row] of rows.entries()) {
+      options.onProgress?.('check', index + 1, rows.length);
       const externalRef = field(z.string().min(1, 'required').max(100), row, 'externalRef', errors);
       const name = field(z.string().min(1, 'required').max(200), row, 'name', errors);
       const email = field(z.email('expected an email address').max(254), row, 'adminEmail', errors);
@@ -299,7 +301,8 @@ const contractsImport: ImportPlan<ContractRow> = {
   validate: async (db, rows, options, errors) => {
     const valid: ContractRow[] = [];
     const pairs = new Map<string, number>();
-    for (const row of rows) {
+    for (const [index, row] of rows.entries()) {
+      options.onProgress?.('check', index + 1, rows.length);
       const before = errors.length;
       const ref = field(z.string().min(1, 'required'), row, 'organisationExternalRef', errors);
       const slug = field(z.string().min(1, 'required'), row, 'productSlug', errors);

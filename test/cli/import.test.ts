@@ -115,6 +115,17 @@ describeDb('upkeep import (issue §10)', (getDb) => {
     expect(unclosed.errors[0]).toMatchObject({ rule: 'csv-syntax' });
   });
 
+  it('progress: every row is reported when checked, then when written; a dry run only checks', async () => {
+    const { db } = getDb();
+    const seen: string[] = [];
+    const onProgress = (phase: string, done: number, total: number) => seen.push(`${phase} ${done}/${total}`);
+    await runImport(db, 'customers', CUSTOMERS, { ...OPTIONS, dryRun: true, onProgress });
+    expect(seen).toEqual(['check 1/3', 'check 2/3', 'check 3/3']);
+    seen.length = 0;
+    await runImport(db, 'customers', CUSTOMERS, { ...OPTIONS, onProgress });
+    expect(seen).toEqual(['check 1/3', 'check 2/3', 'check 3/3', 'write 1/3', 'write 2/3', 'write 3/3']);
+  });
+
   it('--dry-run validates every row and writes nothing', async () => {
     const { db } = getDb();
     const before = await counts(db);
