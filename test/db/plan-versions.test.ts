@@ -99,7 +99,7 @@ describeDb('plan versions', (getDb) => {
     const { db } = getDb();
     await savePlanVersion(db, save(100));
     await expect(sql`delete from plan_versions`.execute(db)).rejects.toThrow(/DELETE refused/);
-    await expect(sql`truncate plan_versions`.execute(db)).rejects.toThrow(/TRUNCATE refused/);
+    await expect(sql`truncate plan_versions cascade`.execute(db)).rejects.toThrow(/TRUNCATE refused/);
     expect(await listPlanVersions(db, 'business-sla')).toHaveLength(1);
   });
 });

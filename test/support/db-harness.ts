@@ -49,7 +49,8 @@ export function describeDb(
       let current: TestDb | undefined;
       beforeEach(async () => {
         current = await openTestDatabase(backend);
-        if (options.migrate !== false) await migrateToLatest(current.db);
+        const db = current.db;
+        if (options.migrate !== false) await underCatalogLock(backend, () => migrateToLatest(db));
       });
       afterEach(async () => {
         await current?.close();
@@ -100,7 +101,7 @@ export async function openTestDatabase(backend: Backend): Promise<TestDb> {
     ...handle,
     close: async () => {
       await handle.close();
-      await admin.execute(`drop schema ${schema} cascade`);
+      await underCatalogLock('postgres', () => admin.execute(`drop schema ${schema} cascade`));
     },
   };
 }
@@ -141,6 +142,24 @@ async function templateDump(): Promise<Blob> {
     renameSync(partial, path); // atomic: parallel test files never read half a file
   }
   return new Blob([readFileSync(path)]);
+}
+
+/**
+ * Kysely's migrator lists the tables of EVERY schema (with pg_get_serial_sequence per column);
+ * a test file in another process dropping its schema at that moment makes the listing fail with
+ * 42P01. Migrations and schema drops on the shared server therefore take one advisory lock.
+ */
+const CATALOG_LOCK = 724_201;
+
+async function underCatalogLock<T>(backend: 'pglite' | 'postgres', work: () => Promise<T>): Promise<T> {
+  if (backend === 'pglite') return work();
+  const lock = adminPool();
+  await lock.execute(`select pg_advisory_lock(${CATALOG_LOCK})`);
+  try {
+    return await work();
+  } finally {
+    await lock.execute(`select pg_advisory_unlock(${CATALOG_LOCK})`);
+  }
 }
 
 type Admin = { execute(statement: string): Promise<void> };
