@@ -54,7 +54,7 @@ export async function registerLicenseRoutes(
       cache.touch();
     done(null, payload);
   });
-  const throttle = await validationThrottle(app, {
+  const throttle = validationThrottle({
     perKeyPerMinute: licensing.validatePerKeyPerMinute,
     perIpPerMinute: licensing.validatePerIpPerMinute,
   });
