@@ -53,6 +53,13 @@ export const OrganisationListQuerySchema = PageQuerySchema.extend({
     .max(100)
     .optional()
     .describe('Only organisations whose name contains this text.'),
+  externalRef: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('Only the organisation with this external reference (CRM id, import key).'),
 });
 
 export const OrganisationPageSchema = pageOf(OrganisationSchema, 'OrganisationPage');

@@ -40,6 +40,13 @@ describeDb('organisations (issue 3 §2)', (getDb) => {
     // LIKE wildcards in the search text match themselves.
     const search = await app.inject(withKey(write, { method: 'GET', url: '/v1/organisations?q=100%25' }));
     expect(search.json().items.map((o: { name: string }) => o.name)).toEqual(['Beta 100% Ltd']);
+    const byRef = await app.inject(
+      withKey(write, {
+        method: 'GET',
+        url: `/v1/organisations?externalRef=${encodeURIComponent('crm-Gamma SA')}`,
+      }),
+    );
+    expect(byRef.json()).toEqual({ items: [created[2]], nextCursor: null });
 
     const renamed = await app.inject(
       withKey(write, {

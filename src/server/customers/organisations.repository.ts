@@ -57,7 +57,12 @@ export async function findOrganisation(
 
 export async function listOrganisations(
   db: Kysely<Database>,
-  page: { limit: number; cursor?: string | undefined; q?: string | undefined },
+  page: {
+    limit: number;
+    cursor?: string | undefined;
+    q?: string | undefined;
+    externalRef?: string | undefined;
+  },
 ): Promise<{ items: Organisation[]; nextCursor: string | null }> {
   let query = db
     .selectFrom('organisations')
@@ -66,6 +71,7 @@ export async function listOrganisations(
     .limit(page.limit + 1);
   if (page.cursor !== undefined) query = query.where('id', '>', page.cursor);
   if (page.q !== undefined) query = query.where('name', 'ilike', `%${escapeLike(page.q)}%`);
+  if (page.externalRef !== undefined) query = query.where('external_ref', '=', page.externalRef);
   const rows = await query.execute();
   const items = rows.slice(0, page.limit).map(toOrganisation);
   return { items, nextCursor: rows.length > page.limit ? (items.at(-1)?.id ?? null) : null };
