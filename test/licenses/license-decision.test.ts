@@ -81,8 +81,15 @@ describe('decideValidationMemo', () => {
       fc.property(
         fc.array(
           fc.tuple(
-            fc.integer({ min: Date.UTC(2025, 11, 1), max: Date.UTC(2027, 5, 1) }),
-            fc.constantFrom(undefined, '4.1.0', '4.3.0', '5.0.0'),
+            // Few distinct days (around the purchase, the expiry and later), so the memo is hit often.
+            fc
+              .tuple(
+                fc.constantFrom(Date.UTC(2026, 0, 9), Date.UTC(2027, 0, 8), Date.UTC(2027, 2, 1)),
+                fc.integer({ min: 0, max: 3 }),
+                fc.integer({ min: 0, max: 86_399_999 }),
+              )
+              .map(([base, day, ms]) => base + day * 86_400_000 + ms),
+            fc.constantFrom(undefined, '', '4.1.0', '4.3.0', '5.0.0', 'v4.1'),
             fc.constantFrom(undefined, ['app'], ['app', 'integrations']),
             fc.constantFrom(0, 1),
           ),

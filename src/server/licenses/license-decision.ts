@@ -206,7 +206,15 @@ export function decideValidationMemo(
   now: Date,
 ): ValidationResult {
   if (!snapshot.found) return decideValidation(snapshot, query, now);
-  const key = JSON.stringify([planToday(snapshot.plan, now), query.version ?? null, query.features ?? null]);
+  // today is always 10 characters; '-' (no version) and '=' (a version, even '') keep keys apart;
+  // features (rare) go as JSON, which starts with '['.
+  const today = planToday(snapshot.plan, now);
+  const key =
+    query.features !== undefined
+      ? JSON.stringify([today, query.version ?? null, query.features])
+      : query.version === undefined
+        ? `${today}-`
+        : `${today}=${query.version}`;
   let memo = answers.get(snapshot);
   if (!memo) {
     memo = new Map();

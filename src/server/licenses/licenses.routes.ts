@@ -77,9 +77,10 @@ export async function registerLicenseRoutes(
     },
     handler: async (request) => {
       const { key, version, features } = request.body;
-      const snapshot = isWellFormedLicenseKey(key)
-        ? await cache.get(keyHashOf(request))
-        : ({ found: false } as const);
+      const hash = keyHashOf(request);
+      const snapshot = !isWellFormedLicenseKey(key)
+        ? ({ found: false } as const)
+        : (cache.peek(hash) ?? (await cache.get(hash)));
       return decideValidationMemo(snapshot, { version, features }, deps.clock());
     },
   });
