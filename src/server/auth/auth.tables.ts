@@ -44,7 +44,7 @@ export interface ApiKeysTable {
   created_at: Timestamp;
   last_used_at: ColumnType<Date | null, Date | null, Date | null>;
   revoked_at: ColumnType<Date | null, Date | null, Date | null>;
-  /** Set for a key created for one customer system (migration 0009): it acts only for that system. */
+  /** Set for a key created for one customer system (migration 0006): it acts only for that system. */
   system_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 

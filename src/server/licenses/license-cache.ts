@@ -16,7 +16,7 @@ type Entry = { epoch: number; snapshot: LicenseSnapshot };
 /**
  * An in-process LRU of license snapshots per key hash (facts, never a decision). Freshness: the
  * database bumps `license_cache_epoch` on every write validation depends on (triggers of migration
- * 0008: terms, contracts, licenses, keys, restrictions, releases), whichever process makes it; an
+ * 0005: terms, contracts, licenses, keys, restrictions, releases), whichever process makes it; an
  * entry is used only while its epoch is the current one. The epoch is re-read at most every
  * `epochCheckMs` (and on the next lookup after `touch()`, which this process calls after its own
  * writes), so another process's write is seen within epochCheckMs, this process's at once.

@@ -1,6 +1,6 @@
 import type { ColumnType } from 'kysely';
 
-/** Tables of migration 0008 (license validation): the cache epoch and the offline-file signing keys. */
+/** Tables of migration 0005 (license validation): the cache epoch and the offline-file signing keys. */
 export interface LicenseCacheEpochTable {
   id: number;
   epoch: number;

@@ -1,7 +1,7 @@
 import type { ColumnType } from 'kysely';
 import type { CreatedAt } from '../db/database-types.ts';
 
-/** Row types of the S4 systems tables (migration 0009). */
+/** Row types of the S4 systems tables (migration 0006). */
 type Timestamp = ColumnType<Date, Date, Date>;
 type NullableTimestamp = ColumnType<Date | null, Date | null | undefined, Date | null>;
 type NullableText = ColumnType<string | null, string | null | undefined, string | null>;
