@@ -13,6 +13,7 @@ import type { Database } from '../server/db/database-types.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { isAppError } from '../server/http/errors.ts';
 import { CliError, runAction } from './cli-io.ts';
+import { loadCliSealingKey } from './sealing-key.ts';
 
 // upkeep contract show ID and upkeep renew CONTRACT_ID [--quote]: the same service functions as the API,
 // as the vendor's staff (an operator on the server has the database).
@@ -48,15 +49,21 @@ export function registerRenewCommand(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action((contractId: string, options: RenewOptions) =>
       runAction(options.json === true, () =>
-        withDatabase((db, config) =>
-          renewFromCli(db, contractId, options, contextOf(config, new Date()), stdout),
+        withDatabase(async (db, config) =>
+          renewFromCli(db, contractId, options, await contextOf(config, new Date()), stdout),
         ),
       ),
     );
 }
 
-function contextOf(config: Config, now: Date): OrderContext {
-  return { viewer: OPERATOR, clientIp: null, tax: config.tax, now };
+async function contextOf(config: Config, now: Date): Promise<OrderContext> {
+  return {
+    viewer: OPERATOR,
+    clientIp: null,
+    tax: config.tax,
+    now,
+    sealingKey: await loadCliSealingKey(config),
+  };
 }
 
 export async function showContract(

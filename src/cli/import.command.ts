@@ -9,6 +9,7 @@ import type { Database } from '../server/db/database-types.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { CliError, runAction } from './cli-io.ts';
 import { type ImportKind, type ImportReport, runImport } from './import.service.ts';
+import { loadCliSealingKey } from './sealing-key.ts';
 
 type ImportFlags = { dryRun?: boolean; json?: boolean; progress?: boolean };
 
@@ -47,7 +48,7 @@ async function importFile(kind: ImportKind, file: string, flags: ImportFlags): P
     runImport(db, kind, text, {
       dryRun: flags.dryRun === true,
       baseUrl: linkBase(config),
-      ctx: { tax: config.tax, now: new Date() },
+      ctx: { tax: config.tax, now: new Date(), sealingKey: await loadCliSealingKey(config) },
       onProgress: (phase, done, total) => {
         if (done === 1) bar?.start(total, 0, { phase: phase === 'check' ? 'checking' : 'importing' });
         bar?.update(done);

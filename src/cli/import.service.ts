@@ -24,7 +24,7 @@ export type ImportOptions = {
   dryRun: boolean;
   /** Where invitation links point (UPKEEP_PUBLIC_URL or the serve address). */
   baseUrl: string;
-  ctx: Pick<OrderContext, 'tax' | 'now'>;
+  ctx: Pick<OrderContext, 'tax' | 'now' | 'sealingKey'>;
   /** Called after each row is checked (phase 'check') and written (phase 'write'). */
   onProgress?: (phase: 'check' | 'write', done: number, total: number) => void;
 };

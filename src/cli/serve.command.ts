@@ -12,6 +12,7 @@ import { createLogger } from '../server/http/logger.ts';
 import { startBackupPurgeScheduler } from '../server/systems/backup-purge.ts';
 import { BackupStore } from '../server/systems/backup-store.ts';
 import { CliError, runAction } from './cli-io.ts';
+import { loadCliSealingKey } from './sealing-key.ts';
 
 export function registerServeCommand(program: Command): void {
   program
@@ -26,6 +27,8 @@ async function serve(demo: boolean): Promise<void> {
   const logger = createLogger(config.logLevel);
   const handle = await openDatabase(config, logger);
   try {
+    // Loaded once (after the data directory exists): a bad key or key file stops the start clearly.
+    const sealingKey = await loadCliSealingKey(config);
     await prepareDatabase(handle);
     const now = new Date();
     const link = await ensureFirstAdmin(handle.db, now);
@@ -33,9 +36,9 @@ async function serve(demo: boolean): Promise<void> {
     let customerToken: string | undefined;
     if (demo) {
       await seedDemo(handle.db, now);
-      customerToken = (await seedDemoCommerce(handle.db, config, now)).customerLoginToken;
+      customerToken = (await seedDemoCommerce(handle.db, config, now, sealingKey)).customerLoginToken;
     }
-    const app = await buildApp({ config, db: handle.db, logger });
+    const app = await buildApp({ config, db: handle.db, logger, sealingKey });
     const base = await listen(app, config);
     const publicBase = config.publicUrl?.replace(/\/$/, '') ?? base;
     printWelcome(publicBase, handle.backend, {

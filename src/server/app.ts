@@ -25,6 +25,7 @@ import { generateRequestId, REQUEST_ID_HEADER } from './http/request-id.ts';
 import { registerSystemRoutes } from './http/system.routes.ts';
 import { issueKeysOnReleasePublished } from './licenses/license-release-hook.ts';
 import { registerLicenseRoutes } from './licenses/licenses.routes.ts';
+import { loadSealingKey, type SealingKey } from './secrets/sealing.ts';
 import { registerSystemsRoutes } from './systems/systems.routes.ts';
 
 export type AppOptions = {
@@ -37,6 +38,8 @@ export type AppOptions = {
   signInLimits?: SignInLimits;
   /** scrypt cost of new password hashes (default SCRYPT_COST); tests lower it. */
   passwordCost?: ScryptCost;
+  /** Seals secrets at rest (license keys in notices); default: loaded from the config once, at build. */
+  sealingKey?: SealingKey;
 };
 
 declare module 'fastify' {
@@ -53,6 +56,7 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, db } = options;
   const clock = options.clock ?? (() => new Date());
+  const sealingKey = options.sealingKey ?? (await loadSealingKey(config));
   const app = Fastify({
     loggerInstance: options.logger ?? createLogger(config.logLevel),
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
@@ -63,8 +67,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('routeTable', enforceDeclaredAccess(app, [DOCS_PREFIX]));
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback style, not async: every request runs it, and an async hook costs a promise and a tick.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    done();
   });
   registerErrorHandling(app);
   const metrics = registerMetrics(app);
@@ -83,8 +89,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerLicenseRoutes(app, { db, config, clock });
   registerCustomerRoutes(app, { db, config, clock, throttle });
   registerBillingRoutes(app, { db, clock });
-  registerContractRoutes(app, { db, config, clock });
-  await registerCatalogRoutes(app, { db, config, clock, releaseHooks: [issueKeysOnReleasePublished] });
+  registerContractRoutes(app, { db, config, clock, sealingKey });
+  const releaseHooks = [issueKeysOnReleasePublished(sealingKey)];
+  await registerCatalogRoutes(app, { db, config, clock, releaseHooks });
   registerSystemsRoutes(app, { db, config, clock });
   await app.ready();
   return app;

@@ -40,6 +40,16 @@ const envSchema = z.object({
   UPKEEP_LICENSE_CACHE_EPOCH_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   UPKEEP_LICENSE_SIGNING_KEY: z.string().min(1).optional(),
   UPKEEP_LICENSE_FILE_DAYS: z.coerce.number().int().min(1).max(366).default(30),
+  // Seals secrets resting in the database until used (license keys in outbox notices, docs/licensing.md):
+  // base64url of 32 random bytes; without it, a key file created on first use (mode 0600).
+  UPKEEP_SEALING_KEY: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_-]{43}=?$/,
+      'expected base64url of 32 random bytes (43 characters), e.g. `openssl rand 32 | basenc --base64url`',
+    )
+    .optional(),
+  UPKEEP_SEALING_KEY_FILE: z.string().min(1).optional(),
 });
 
 export type Config = Readonly<{
@@ -71,6 +81,8 @@ export type Config = Readonly<{
     signingKeyPem: string | undefined;
     licenseFileDays: number;
   }>;
+  /** The key that seals secrets at rest: its text (UPKEEP_SEALING_KEY) or the file that holds it. */
+  sealing: Readonly<{ keyText: string | undefined; keyFile: string }>;
 }>;
 
 /** Parses configuration from an environment (process.env by default). Throws a readable error naming the variable. */
@@ -102,6 +114,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       signingKeyPem: e.UPKEEP_LICENSE_SIGNING_KEY?.replaceAll('\\n', '\n'),
       licenseFileDays: e.UPKEEP_LICENSE_FILE_DAYS,
     }),
+    sealing: Object.freeze({
+      keyText: e.UPKEEP_SEALING_KEY,
+      keyFile: resolve(e.UPKEEP_SEALING_KEY_FILE ?? defaultSealingKeyFile(e)),
+    }),
   });
 }
 
@@ -113,4 +129,9 @@ function defaultArtifactDir(e: z.infer<typeof envSchema>): string {
 /** Backups live beside the embedded database, or in ./.upkeep/backups when a PostgreSQL server holds the data. */
 function defaultBackupDir(e: z.infer<typeof envSchema>): string {
   return e.DATABASE_URL === undefined ? `${e.UPKEEP_DATA_DIR}/backups` : './.upkeep/backups';
+}
+
+/** The sealing key file lives beside the embedded database, or in ./.upkeep with a PostgreSQL server. */
+function defaultSealingKeyFile(e: z.infer<typeof envSchema>): string {
+  return e.DATABASE_URL === undefined ? `${e.UPKEEP_DATA_DIR}/sealing.key` : './.upkeep/sealing.key';
 }

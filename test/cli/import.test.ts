@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { type ImportKind, runImport } from '../../src/cli/import.service.ts';
 import type { Database } from '../../src/server/db/database-types.ts';
 import { newId } from '../../src/server/db/ids.ts';
+import { testSealingKey } from '../server/app-helpers.ts';
 import { createOrganisation, createProduct, PRESET } from '../support/commerce-fixtures.ts';
 import { describeDb } from '../support/db-harness.ts';
 
@@ -10,7 +11,7 @@ const NOW = new Date('2026-03-02T09:00:00Z');
 const OPTIONS = {
   dryRun: false,
   baseUrl: 'http://upkeep.test',
-  ctx: { tax: { ratePercent: '0', mode: 'exclusive' as const }, now: NOW },
+  ctx: { tax: { ratePercent: '0', mode: 'exclusive' as const }, now: NOW, sealingKey: testSealingKey },
 };
 
 function run(db: Kysely<Database>, kind: ImportKind, text: string, dryRun = false) {

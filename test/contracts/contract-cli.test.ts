@@ -11,12 +11,12 @@ import { purchaseContract } from '../../src/server/contracts/contract.service.ts
 import { createDatabase } from '../../src/server/db/database.ts';
 import type { Database } from '../../src/server/db/database-types.ts';
 import { migrateToLatest } from '../../src/server/db/migrate.ts';
-import { testConfig } from '../server/app-helpers.ts';
+import { testConfig, testSealingKey } from '../server/app-helpers.ts';
 import { createOrganisation, createProduct, PRESET } from '../support/commerce-fixtures.ts';
 import { describeDb } from '../support/db-harness.ts';
 
 const STAFF = { kind: 'staff', accountId: null, apiKeyId: null } as const;
-const ctx = (now: Date) => ({ viewer: STAFF, clientIp: null, tax: NO_TAX, now });
+const ctx = (now: Date) => ({ viewer: STAFF, clientIp: null, tax: NO_TAX, now, sealingKey: testSealingKey });
 
 async function soldContract(db: Kysely<Database>, purchasedOn: string): Promise<string> {
   const organisationId = await createOrganisation(db);

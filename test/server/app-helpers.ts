@@ -8,8 +8,17 @@ import { createApiKey } from '../../src/server/auth/api-keys.service.ts';
 import { createSession } from '../../src/server/auth/sessions.service.ts';
 import { type Config, loadConfig } from '../../src/server/config.ts';
 import type { Database } from '../../src/server/db/database-types.ts';
+import { parseSealingKey } from '../../src/server/secrets/sealing.ts';
 
-export const testConfig: Config = loadConfig({ LOG_LEVEL: 'silent', UPKEEP_DATA_DIR: '/nonexistent' });
+/** A fixed test-only sealing key: apps built from testConfig seal notices with it (no key file). */
+export const TEST_SEALING_KEY_TEXT = 'dGVzdC1vbmx5LXNlYWxpbmcta2V5LTMyLWJ5dGVzISE';
+export const testSealingKey = parseSealingKey(TEST_SEALING_KEY_TEXT, 'test sealing key');
+
+export const testConfig: Config = loadConfig({
+  LOG_LEVEL: 'silent',
+  UPKEEP_DATA_DIR: '/nonexistent',
+  UPKEEP_SEALING_KEY: TEST_SEALING_KEY_TEXT,
+});
 
 /** A settable clock so tests can move time forward (token and session expiry). */
 export function testClock(start = new Date('2026-03-02T09:00:00Z')) {

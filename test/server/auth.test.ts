@@ -5,7 +5,7 @@ import { sha256 } from '../../src/server/auth/secrets.ts';
 import { createSession } from '../../src/server/auth/sessions.service.ts';
 import { loadConfig } from '../../src/server/config.ts';
 import { describeDb } from '../support/db-harness.ts';
-import { apiKeyWith, cookieOf, makeApp, signIn, testClock } from './app-helpers.ts';
+import { apiKeyWith, cookieOf, makeApp, signIn, testClock, testSealingKey } from './app-helpers.ts';
 
 /** Low scrypt cost for test accounts only; verification reads the cost from the stored hash. */
 const FAST = { N: 2 ** 10, r: 8, p: 1 };
@@ -76,7 +76,7 @@ describeDb('auth routes', (getDb) => {
   it('sessions store only the SHA-256 of the token; the cookie is Secure when the public URL is https', async () => {
     await withPassword('pat@example.test');
     const config = loadConfig({ LOG_LEVEL: 'silent', UPKEEP_PUBLIC_URL: 'https://upkeep.example.test' });
-    const app = await buildApp({ config, db: getDb().db });
+    const app = await buildApp({ config, db: getDb().db, sealingKey: testSealingKey });
     const res = await app.inject({
       method: 'POST',
       url: '/v1/auth/login',

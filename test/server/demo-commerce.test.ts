@@ -2,15 +2,15 @@ import { expect, it } from 'vitest';
 import { seedDemo } from '../../src/server/demo/demo.seed.ts';
 import { seedDemoCommerce } from '../../src/server/demo/demo-commerce.seed.ts';
 import { describeDb } from '../support/db-harness.ts';
-import { makeApp, testConfig } from './app-helpers.ts';
+import { makeApp, testConfig, testSealingKey } from './app-helpers.ts';
 
 describeDb('demo commerce data (npm start)', (getDb) => {
   it('seeds products, customers and contracts once, dated from today: one S0 contract lapsed, one active, one S4', async () => {
     const { db } = getDb();
     const now = new Date('2026-11-23T10:00:00Z');
     await seedDemo(db, now);
-    const first = await seedDemoCommerce(db, testConfig, now);
-    const again = await seedDemoCommerce(db, testConfig, now);
+    const first = await seedDemoCommerce(db, testConfig, now, testSealingKey);
+    const again = await seedDemoCommerce(db, testConfig, now, testSealingKey);
     expect(first.created).toBe(true);
     expect(again.created).toBe(false);
     expect(first.customerLoginToken).toMatch(/^[A-Za-z0-9_-]{43}$/);

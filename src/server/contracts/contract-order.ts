@@ -7,6 +7,8 @@ import type { IssueInvoiceInput } from '../billing/invoice.service.ts';
 import type { Database } from '../db/database-types.ts';
 import { AppError } from '../http/errors.ts';
 import { enqueueNotice } from '../outbox/outbox.repository.ts';
+import { sealLicenseKeys } from '../secrets/notice-secrets.ts';
+import type { SealingKey } from '../secrets/sealing.ts';
 import { customerAdminEmails } from './contract.repository.ts';
 import type { Quoted, QuoteRefusal } from './contract-quote.ts';
 
@@ -49,8 +51,8 @@ export function invoiceInputOf(
 
 /**
  * R0.7: the email of a purchase (license key and validity) or renewal (new validity), to the organisation's
- * customer-admins. The full key is in the API answer once; the notice names it by prefix, because the full
- * key is stored nowhere (the same rule as license.key-issued notices).
+ * customer-admins. The full key is in the API answer once; the notice carries it sealed (`sealedKey`), to
+ * be opened by the delivery worker for the mail and then erased from the row (docs/licensing.md).
  */
 export async function notifyOrder(
   trx: Kysely<Database>,
@@ -58,6 +60,7 @@ export async function notifyOrder(
   organisationId: string,
   product: { id: string; name: string },
   result: OrderResult,
+  sealingKey: SealingKey,
   now: Date,
 ): Promise<void> {
   const recipients = await customerAdminEmails(trx, organisationId);
@@ -83,7 +86,7 @@ export async function notifyOrder(
           newTerms: quote.newTerms,
           lastCoveredDay: quote.expiresOn === null ? null : addDays(quote.expiresOn, -1),
         },
-        licenseKeys: result.licenseKeys.map((k) => ({ id: k.id, major: k.major, prefix: k.prefix })),
+        licenseKeys: sealLicenseKeys(sealingKey, result.licenseKeys),
         explanation: quote.explanation,
       },
     },

@@ -65,7 +65,10 @@ async function writeOrder(db: Db, contractId: string, input: Input, ctx: OrderCo
     });
     await appendTerms(trx, contractId, orderId, quote.newTerms);
     const invoice = await issueInvoice(trx, invoiceInputOf(orgId, orderId, quoted, ctx.tax), ctx.now);
-    const keys = input.kind === 'renewal' ? await syncLicenseKeys(trx, contractId, ctx.now) : { issued: [] };
+    const keys =
+      input.kind === 'renewal'
+        ? await syncLicenseKeys(trx, contractId, ctx.now, ctx.sealingKey)
+        : { issued: [] };
     const result: OrderResult = {
       contractId,
       orderId,
@@ -74,7 +77,7 @@ async function writeOrder(db: Db, contractId: string, input: Input, ctx: OrderCo
       licenseKeys: keys.issued,
     };
     const topic = input.kind === 'renewal' ? 'contract.renewed' : 'contract.users-added';
-    await notifyOrder(trx, topic, orgId, product, result, ctx.now);
+    await notifyOrder(trx, topic, orgId, product, result, ctx.sealingKey, ctx.now);
     await recordAudit(
       trx,
       {

@@ -10,6 +10,7 @@ import type { Database } from '../db/database-types.ts';
 import { newId } from '../db/ids.ts';
 import { AppError } from '../http/errors.ts';
 import { syncLicenseKeys } from '../licenses/license-keys.service.ts';
+import type { SealingKey } from '../secrets/sealing.ts';
 import { countSeats } from '../systems/seat-count.service.ts';
 import {
   appendTerms,
@@ -28,8 +29,17 @@ import { type Quoted, quotePurchase } from './contract-quote.ts';
 
 type Db = Kysely<Database>;
 
-/** Who acts and from where (audit), and the tax rate new invoice lines snapshot. */
-export type OrderContext = { viewer: Viewer; clientIp: string | null; tax: TaxRate; now: Date };
+/**
+ * Who acts and from where (audit), the tax rate new invoice lines snapshot, and the key that seals
+ * license keys in the order's notices (docs/licensing.md).
+ */
+export type OrderContext = {
+  viewer: Viewer;
+  clientIp: string | null;
+  tax: TaxRate;
+  now: Date;
+  sealingKey: SealingKey;
+};
 
 export type PreparedPurchase = { product: ProductForSale; purchasedOn: string; quoted: Quoted };
 
@@ -156,7 +166,7 @@ async function writePurchase(
     invoiceInputOf(input.organisationId, orderId, quoted, ctx.tax),
     ctx.now,
   );
-  const keys = await syncLicenseKeys(trx, contractId, ctx.now);
+  const keys = await syncLicenseKeys(trx, contractId, ctx.now, ctx.sealingKey);
   const result: OrderResult = {
     contractId,
     orderId,
@@ -164,7 +174,15 @@ async function writePurchase(
     quote,
     licenseKeys: keys.issued,
   };
-  await notifyOrder(trx, 'contract.purchased', input.organisationId, product, result, ctx.now);
+  await notifyOrder(
+    trx,
+    'contract.purchased',
+    input.organisationId,
+    product,
+    result,
+    ctx.sealingKey,
+    ctx.now,
+  );
   await recordAudit(
     trx,
     {

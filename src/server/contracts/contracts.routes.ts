@@ -19,6 +19,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/database-types.ts';
 import { AppError } from '../http/errors.ts';
 import { errorResponses } from '../http/responses.ts';
+import type { SealingKey } from '../secrets/sealing.ts';
 import { type OrderContext, preparePurchase, purchaseContract } from './contract.service.ts';
 import { contractEntitlement } from './contract-entitlement.service.ts';
 import { getContractDetail, listContracts } from './contract-read.service.ts';
@@ -29,7 +30,13 @@ import {
   renewContract,
 } from './contract-renewal.service.ts';
 
-export type ContractRouteDeps = { db: Kysely<Database>; config: Config; clock: () => Date };
+export type ContractRouteDeps = {
+  db: Kysely<Database>;
+  config: Config;
+  clock: () => Date;
+  /** Seals the license keys in order notices (docs/licensing.md). */
+  sealingKey: SealingKey;
+};
 
 const READ = { access: { scope: 'contracts:read', customer: true } } as const;
 // Writes accept an Idempotency-Key: a retried purchase or renewal replays the first answer (docs/billing.md).
@@ -47,6 +54,7 @@ export function registerContractRoutes(app: FastifyInstance, deps: ContractRoute
     clientIp: request.ip,
     tax: deps.config.tax,
     now: deps.clock(),
+    sealingKey: deps.sealingKey,
   });
 
   r.post('/v1/contracts/quote', {

@@ -7,6 +7,7 @@ import type { Config } from '../config.ts';
 import { purchaseContract } from '../contracts/contract.service.ts';
 import type { Database } from '../db/database-types.ts';
 import { newId } from '../db/ids.ts';
+import type { SealingKey } from '../secrets/sealing.ts';
 
 export const DEMO_CUSTOMER_EMAIL = 'admin@globex.demo';
 export const DEMO_PRODUCT_SLUG = 'acme-reports';
@@ -20,20 +21,26 @@ type Db = Kysely<Database>;
  * releases, two customer organisations and three contracts, dated relative to today so the demo
  * always shows one active contract, one lapsed S0 contract (a backdated renewal to try) and one
  * active S4 subscription. Seeded once (skipped when the demo product exists). While the demo
- * customer admin has no password, every start prints a fresh one-time sign-in link for it.
+ * customer admin has no password, every start prints a fresh one-time sign-in link for it. The
+ * purchase notices seal their license keys with `sealingKey` (the server's, docs/licensing.md).
  */
-export async function seedDemoCommerce(db: Db, config: Config, now: Date): Promise<DemoCommerce> {
+export async function seedDemoCommerce(
+  db: Db,
+  config: Config,
+  now: Date,
+  sealingKey: SealingKey,
+): Promise<DemoCommerce> {
   const existing = await db
     .selectFrom('products')
     .select('id')
     .where('slug', '=', DEMO_PRODUCT_SLUG)
     .executeTakeFirst();
   const created = !existing;
-  if (created) await seedOnce(db, config, now);
+  if (created) await seedOnce(db, config, now, sealingKey);
   return { created, customerLoginToken: await customerLink(db, now) };
 }
 
-async function seedOnce(db: Db, config: Config, now: Date): Promise<void> {
+async function seedOnce(db: Db, config: Config, now: Date, sealingKey: SealingKey): Promise<void> {
   const today = Temporal.Instant.fromEpochMilliseconds(now.getTime()).toZonedDateTimeISO('UTC').toPlainDate();
   const ago = (months: number) => today.subtract({ months }).toString();
   const reports = await product(db, now, {
@@ -70,6 +77,7 @@ async function seedOnce(db: Db, config: Config, now: Date): Promise<void> {
     clientIp: null,
     tax: config.tax,
     now,
+    sealingKey,
   };
   // Globex bought Acme Reports 14 months ago: lapsed 2 months ago under S0 (a backdated renewal to try).
   await purchaseContract(db, { organisationId: globex, productId: reports, purchasedOn: ago(14) }, ctx);

@@ -1,9 +1,12 @@
 import type { Kysely } from 'kysely';
+import { coveredUntil } from '../../core/contract/coverage.queries.ts';
 import { majorsToKey, type Release } from '../../core/contract/fallback.ts';
 import { loadContractFacts } from '../contracts/contract-facts.ts';
 import type { Database } from '../db/database-types.ts';
 import { newId } from '../db/ids.ts';
 import { enqueueNotice } from '../outbox/outbox.repository.ts';
+import { sealLicenseKeys } from '../secrets/notice-secrets.ts';
+import type { SealingKey } from '../secrets/sealing.ts';
 import { generateLicenseKey } from './license-key-format.ts';
 
 export type IssuedKey = {
@@ -25,12 +28,15 @@ export const KEY_ISSUED_TOPIC = 'license.key-issued';
  * and a concurrent run inserts nothing twice (one active key per license and major, ON CONFLICT DO
  * NOTHING). Each new key beyond the purchased major queues a 'license.key-issued' notice to the
  * organisation's customer admins (R0.3, R0.7). Call it inside the transaction that changed coverage
- * or published the release. Throws when the contract does not exist.
+ * or published the release. Throws when the contract does not exist. With a sealing key the notice
+ * carries the key sealed (docs/licensing.md); the app, CLI and hooks always pass it — without one
+ * (tests of key issuance only) the notice names the key by prefix.
  */
 export async function syncLicenseKeys(
   trx: Kysely<Database>,
   contractId: string,
   now: Date,
+  sealingKey?: SealingKey,
 ): Promise<SyncResult> {
   const facts = await loadContractFacts(trx, contractId);
   if (!facts) throw new Error(`contract ${contractId} does not exist`);
@@ -55,7 +61,8 @@ export async function syncLicenseKeys(
     if (!key) continue;
     issued.push(key);
     if (major !== contract.purchasedMajor) {
-      await notifyCustomerAdmins(trx, contract.organisationId, licenseId, contract.productId, key, now);
+      const notice = { licenseId, productId: contract.productId, key, validity: coveredUntil(terms) };
+      await notifyCustomerAdmins(trx, contract.organisationId, notice, sealingKey, now);
     }
   }
   return { licenseId, issued };
@@ -132,14 +139,21 @@ export async function loadReleases(db: Kysely<Database>, productId: string): Pro
   }));
 }
 
+type KeyNotice = {
+  licenseId: string;
+  productId: string;
+  key: IssuedKey;
+  validity: ReturnType<typeof coveredUntil>;
+};
+
 async function notifyCustomerAdmins(
   trx: Kysely<Database>,
   organisationId: string,
-  licenseId: string,
-  productId: string,
-  key: IssuedKey,
+  notice: KeyNotice,
+  sealingKey: SealingKey | undefined,
   now: Date,
 ): Promise<void> {
+  const { licenseId, productId, key, validity } = notice;
   const admins = await trx
     .selectFrom('accounts')
     .select(['id', 'email'])
@@ -148,8 +162,13 @@ async function notifyCustomerAdmins(
     .where('disabled_at', 'is', null)
     .orderBy('id')
     .execute();
-  // One notice per key. It never carries the full key (the key is stored nowhere but as a hash): the
-  // mail names the key by prefix and sends the admin to take it, which re-issues it shown once.
+  // One notice per key (R0.3, R0.7). The key rests in the row only sealed (the database keeps its hash):
+  // the delivery worker opens it for the mail and then erases it (docs/licensing.md). Should the mail be
+  // lost, the admin takes a new key by rotating it (takeKeyPath), shown once.
+  const licenseKeys =
+    sealingKey === undefined
+      ? [{ major: key.major, prefix: key.prefix }]
+      : sealLicenseKeys(sealingKey, [{ major: key.major, prefix: key.prefix, key: key.key }]);
   await enqueueNotice(
     trx,
     {
@@ -163,6 +182,8 @@ async function notifyCustomerAdmins(
         keyId: key.id,
         major: key.major,
         prefix: key.prefix,
+        licenseKeys,
+        validity,
         takeKeyPath: `/v1/licenses/${licenseId}/keys/${key.major}/rotate`,
         recipients: admins.map((a) => a.email),
       },
