@@ -4,7 +4,7 @@ import type { Database } from '../../src/server/db/database-types.ts';
 import { KEY_ISSUED_TOPIC } from '../../src/server/licenses/license-keys.service.ts';
 import { openNoticeSecrets } from '../../src/server/secrets/notice-secrets.ts';
 import { generateSealingKey, SealingError } from '../../src/server/secrets/sealing.ts';
-import { buy, contractWorld, post } from '../contracts/contract-helpers.ts';
+import { buy, contractWorld, post, renew } from '../contracts/contract-helpers.ts';
 import { signIn, testSealingKey } from '../server/app-helpers.ts';
 import { PRESET, signInCustomer } from '../support/commerce-fixtures.ts';
 import { describeDb } from '../support/db-harness.ts';
@@ -99,6 +99,32 @@ describeDb('license keys in notices, sealed at rest (R0.3, R0.7)', (getDb) => {
     for (const key of [mailed, order.licenseKeys[0].key as string]) {
       expect(dump.filter((row) => row.includes(key))).toEqual([]);
     }
+    await app.close();
+  });
+
+  it('R0.4 backdate + R0.3 (S0): a renewal whose gap covers 2.0.0 mails that key sealed in contract.renewed', async () => {
+    const { db } = getDb();
+    const world = await contractWorld(db, { planKey: PRESET.S0 });
+    const { app, clock, organisationId, productId } = world;
+    await post(app, world.admin, `/v1/products/${productId}/releases`, {
+      version: '1.0.0',
+      publishedOn: '2026-01-15',
+    });
+    const order = await buy(app, world.admin, { organisationId, productId });
+    clock.advance(400 * DAY); // 2027-04-06: lapsed since 2027-03-02
+    const admin = await signIn(db, 'admin', clock.now());
+    await post(app, admin, `/v1/products/${productId}/releases`, {
+      version: '2.0.0',
+      publishedOn: '2027-04-01',
+    });
+    expect(await notices(db, KEY_ISSUED_TOPIC)).toEqual([]);
+    const renewal = await renew(app, admin, order.contractId);
+    expect(renewal.licenseKeys).toMatchObject([{ major: 2 }]);
+    const [notice] = await notices(db, 'contract.renewed');
+    expect(openNoticeSecrets(notice?.payload, testSealingKey)).toEqual([
+      { major: 2, prefix: renewal.licenseKeys[0].prefix, key: renewal.licenseKeys[0].key },
+    ]);
+    expect((await dumpAsText(db)).filter((row) => row.includes(renewal.licenseKeys[0].key))).toEqual([]);
     await app.close();
   });
 });
