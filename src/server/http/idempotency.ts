@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database-types.ts';
 import { AppError } from './errors.ts';
@@ -10,13 +10,18 @@ import { AppError } from './errors.ts';
  * (a POST without it is 400). The first request with a key claims it (its own short statement,
  * committed before the handler runs) and its response is stored when it is sent; a replay with the
  * same request gets the stored status and body back with `Idempotent-Replayed: true`; the same key
- * with another request is 422 IDEMPOTENCY_KEY_REUSED. A 5xx frees the key so a retry runs again.
+ * with another request is 422 IDEMPOTENCY_KEY_REUSED. A 5xx frees the key so a retry runs again;
+ * a claim still in progress after 60 s (a crashed process) is taken over by the same request.
+ * `config.idempotencyRedact` removes secrets (license keys) from the stored answer: a replay gets
+ * the redacted body.
  */
 export type IdempotencyOption = boolean | 'required';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     idempotency?: IdempotencyOption;
+    /** Removes secrets from a JSON answer before it is stored for replays (a replay sends the result). */
+    idempotencyRedact?: (body: unknown) => unknown;
   }
   interface FastifyRequest {
     idempotencyClaim: IdempotencyClaim | null;
@@ -29,6 +34,8 @@ export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'idempotent-replayed';
 /** Keys are remembered for 24 h; an older row with the same key is overwritten by a new request. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/** An in-progress claim older than this is taken over: its handler crashed without freeing the key. */
+export const STALE_CLAIM_MS = 60_000;
 const KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
 
 export type IdempotencyDeps = {
@@ -39,12 +46,30 @@ export type IdempotencyDeps = {
   pollMs?: number;
 };
 
+/**
+ * Installs the hooks on the routes that opt in only (an onRoute hook, so register this before the
+ * routes): a global preHandler and onSend would cost every other request two promises for nothing.
+ * Its preHandler runs before the route's own preHandlers, as a global one would.
+ */
 export function registerIdempotency(app: FastifyInstance, deps: IdempotencyDeps): void {
+  app.decorateRequest('idempotencyClaim', null);
+  const { preHandler, onSend } = idempotencyHooks(deps);
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const option = (route.config as { idempotency?: IdempotencyOption } | undefined)?.idempotency;
+    if (!option || ![route.method].flat().includes('POST')) return;
+    route.preHandler = [preHandler, ...hookList(route.preHandler)];
+    route.onSend = [...hookList(route.onSend), onSend];
+  });
+}
+
+function hookList<T>(hooks: T | T[] | undefined): T[] {
+  return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
+}
+
+function idempotencyHooks(deps: IdempotencyDeps) {
   const waitMs = deps.waitMs ?? 10_000;
   const pollMs = deps.pollMs ?? 20;
-  app.decorateRequest('idempotencyClaim', null);
-
-  app.addHook('preHandler', async (request, reply) => {
+  const preHandler = async (request: FastifyRequest, reply: FastifyReply) => {
     const option = request.routeOptions.config.idempotency;
     if (!option || request.method !== 'POST') return;
     const key = readKey(request, option === 'required');
@@ -69,22 +94,27 @@ export function registerIdempotency(app: FastifyInstance, deps: IdempotencyDeps)
       if (Date.now() >= deadline) throw inProgress(key);
       await sleep(pollMs);
     }
-  });
+  };
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  const onSend = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const held = request.idempotencyClaim;
     if (held === null) return payload;
     request.idempotencyClaim = null;
     const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString() : null;
     try {
       if (reply.statusCode >= 500 || body === null) await release(deps.db, held);
-      else await complete(deps.db, held, reply.statusCode, body, deps.clock());
+      else {
+        const redact = request.routeOptions.config.idempotencyRedact;
+        const stored = redact ? JSON.stringify(redact(JSON.parse(body))) : body;
+        await complete(deps.db, held, reply.statusCode, stored, deps.clock());
+      }
     } catch (error) {
       request.log.error({ err: error, key: held.key }, 'idempotency key not stored');
       await release(deps.db, held).catch(() => undefined);
     }
     return payload;
-  });
+  };
+  return { preHandler, onSend };
 }
 
 /**
@@ -139,9 +169,13 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** Inserts the in-progress row, or takes over an expired one; true when this request owns the key. */
+/**
+ * Inserts the in-progress row, or takes over an expired one or an in-progress one older than
+ * STALE_CLAIM_MS (a crashed handler); true when this request owns the key.
+ */
 async function claim(db: Kysely<Database>, principal: string, key: string, hash: string, now: Date) {
   const expired = new Date(now.getTime() - IDEMPOTENCY_TTL_MS);
+  const stale = new Date(now.getTime() - STALE_CLAIM_MS);
   const row = await db
     .insertInto('idempotency_keys')
     .values({
@@ -163,7 +197,16 @@ async function claim(db: Kysely<Database>, principal: string, key: string, hash:
           created_at: now,
           completed_at: null,
         })
-        .where('idempotency_keys.created_at', '<', expired),
+        .where((eb) =>
+          eb.or([
+            eb('idempotency_keys.created_at', '<', expired),
+            eb.and([
+              eb('idempotency_keys.status_code', 'is', null),
+              eb('idempotency_keys.request_hash', '=', hash),
+              eb('idempotency_keys.created_at', '<', stale),
+            ]),
+          ]),
+        ),
     )
     .returning('key')
     .executeTakeFirst();
