@@ -9,6 +9,7 @@ import { seedDemo, storePresetPlans } from '../server/demo/demo.seed.ts';
 import { DEMO_CUSTOMER_EMAIL, seedDemoCommerce } from '../server/demo/demo-commerce.seed.ts';
 import { ensureFirstAdmin } from '../server/demo/first-admin.ts';
 import { createLogger } from '../server/http/logger.ts';
+import { startIdempotencySweeper } from '../server/billing/idempotency-sweeper.ts';
 import { startBackupPurgeScheduler } from '../server/systems/backup-purge.ts';
 import { BackupStore } from '../server/systems/backup-store.ts';
 import { CliError, runAction } from './cli-io.ts';
@@ -54,6 +55,8 @@ async function serve(demo: boolean): Promise<void> {
       log: logger,
     });
     app.server.once('close', purge.stop);
+    // Idempotency keys older than 24 h protect nothing: delete them hourly (docs/billing.md).
+    app.server.once('close', startIdempotencySweeper(handle.db, logger).stop);
     stopOnSignal(app, handle);
   } catch (error) {
     await handle.close();

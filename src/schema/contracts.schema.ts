@@ -124,11 +124,18 @@ export const QuoteSchema = z
   .meta({ id: 'Quote' });
 export type Quote = z.infer<typeof QuoteSchema>;
 
+const IssuedKeyFields = { id: z.string(), major: z.number().int(), prefix: z.string() };
+
 export const IssuedKeySchema = z.object({
-  id: z.string(),
-  major: z.number().int(),
-  prefix: z.string(),
+  ...IssuedKeyFields,
   key: z.string().describe('The full license key: shown once, stored only hashed.'),
+});
+
+/** A key in an Idempotency-Key replay of an order: never the key again (docs/billing.md#idempotency). */
+const ReplayedKeySchema = z.object({
+  ...IssuedKeyFields,
+  key: z.null().describe('null: the key was shown in the first answer only; rotate it for a new one.'),
+  keyShownOnce: z.literal(true),
 });
 
 export const OrderResultSchema = z
@@ -139,10 +146,17 @@ export const OrderResultSchema = z
       .object({ id: z.string(), number: z.string(), totalMinor: z.number().int() })
       .describe('The invoice the order produced (R0.7).'),
     quote: QuoteSchema,
-    licenseKeys: z.array(IssuedKeySchema).describe('Keys issued by this order (R0.3), in full, once.'),
+    licenseKeys: z
+      .array(z.union([IssuedKeySchema, ReplayedKeySchema]))
+      .describe(
+        'Keys issued by this order (R0.3), in full, once: an Idempotency-Key replay answers key null, keyShownOnce true.',
+      ),
   })
   .meta({ id: 'OrderResult' });
-export type OrderResult = z.infer<typeof OrderResultSchema>;
+/** What the services build: always the full keys (only a stored replay is redacted). */
+export type OrderResult = z.infer<typeof OrderResultSchema> & {
+  licenseKeys: z.infer<typeof IssuedKeySchema>[];
+};
 
 export const ContractSummarySchema = z
   .object({

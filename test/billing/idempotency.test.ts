@@ -1,9 +1,11 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { expect, it } from 'vitest';
+import { startIdempotencySweeper } from '../../src/server/billing/idempotency-sweeper.ts';
 import { registerErrorHandling } from '../../src/server/http/error-handler.ts';
 import {
   canonicalJson,
   deleteExpiredIdempotencyKeys,
+  fingerprint,
   registerIdempotency,
 } from '../../src/server/http/idempotency.ts';
 import { describeDb, type TestDb } from '../support/db-harness.ts';
@@ -11,14 +13,14 @@ import { describeDb, type TestDb } from '../support/db-harness.ts';
 const NOW = new Date('2026-03-02T09:00:00Z');
 
 /** A bare app with the idempotency plugin and routes whose handlers we control (no auth machinery). */
-async function pluginApp(db: TestDb['db'], waitMs: number) {
+async function pluginApp(db: TestDb['db'], waitMs: number, clock: () => Date = () => NOW) {
   const app: FastifyInstance = Fastify({ logger: false });
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
     request.principal = { kind: 'api-key', apiKeyId: 'key_test', scopes: [], systemId: null };
   });
   registerErrorHandling(app);
-  registerIdempotency(app, { db, clock: () => NOW, waitMs, pollMs: 10 });
+  registerIdempotency(app, { db, clock, waitMs, pollMs: 10 });
   const calls = { slow: 0, flaky: 0, optional: 0 };
   app.post('/slow', { config: { idempotency: 'required' } }, async (_request, reply) => {
     calls.slow += 1;
@@ -34,6 +36,11 @@ async function pluginApp(db: TestDb['db'], waitMs: number) {
     calls.optional += 1;
     return { n: calls.optional };
   });
+  const idempotencyRedact = (body: unknown) => ({ ...(body as object), secret: null });
+  app.post('/secret', { config: { idempotency: true, idempotencyRedact } }, async () => ({
+    secret: 'upk_full',
+    n: 1,
+  }));
   await app.ready();
   return { app, calls };
 }
@@ -77,6 +84,55 @@ describeDb('Idempotency-Key plugin', (getDb) => {
     const dayLater = new Date(NOW.getTime() + 24 * 60 * 60 * 1000);
     expect(await deleteExpiredIdempotencyKeys(db, dayLater)).toBe(0);
     expect(await deleteExpiredIdempotencyKeys(db, new Date(dayLater.getTime() + 1))).toBe(1);
+    expect(await db.selectFrom('idempotency_keys').select('key').execute()).toEqual([]);
+  });
+
+  it('idempotencyRedact: the stored answer and every replay carry no secret, the first answer does', async () => {
+    const { db } = getDb();
+    const { app } = await pluginApp(db, 1000);
+    expect((await send(app, '/secret', 's')).json()).toEqual({ secret: 'upk_full', n: 1 });
+    const replay = await send(app, '/secret', 's');
+    expect([replay.json(), replay.headers['idempotent-replayed']]).toEqual([{ secret: null, n: 1 }, 'true']);
+    const rows = await db.selectFrom('idempotency_keys').select('response').execute();
+    expect(JSON.stringify(rows)).not.toContain('upk_full');
+  });
+
+  it('an in-progress claim older than 60 s (crashed handler) is taken over by the same request', async () => {
+    const { db } = getDb();
+    const hash = fingerprint({ method: 'POST', url: '/optional', body: { a: 1 } });
+    const row = { principal: 'api-key:key_test', request_hash: hash, status_code: null, response: null };
+    await db
+      .insertInto('idempotency_keys')
+      .values([
+        { ...row, key: 'crashed', created_at: new Date(NOW.getTime() - 61_000), completed_at: null },
+        { ...row, key: 'running', created_at: new Date(NOW.getTime() - 30_000), completed_at: null },
+      ])
+      .execute();
+    const { app, calls } = await pluginApp(db, 50);
+    const retry = await send(app, '/optional', 'crashed');
+    expect([retry.statusCode, retry.json(), retry.headers['idempotent-replayed']]).toEqual([
+      200,
+      { n: 1 },
+      undefined,
+    ]);
+    expect((await send(app, '/optional', 'running')).json().error.code).toBe('IDEMPOTENCY_IN_PROGRESS');
+    expect((await send(app, '/optional', 'crashed', { a: 2 })).json().error.code).toBe(
+      'IDEMPOTENCY_KEY_REUSED',
+    );
+    expect(calls.optional).toBe(1);
+  });
+
+  it('the sweeper (run by serve) deletes keys older than 24 h and logs how many', async () => {
+    const { db } = getDb();
+    const { app } = await pluginApp(db, 1000);
+    await send(app, '/optional', 'swept');
+    const infos: object[] = [];
+    const log = { info: (obj: object) => infos.push(obj), error: () => undefined };
+    const later = new Date(NOW.getTime() + 25 * 60 * 60 * 1000);
+    const sweeper = startIdempotencySweeper(db, log, { clock: () => later });
+    await sweeper.tick();
+    sweeper.stop();
+    expect(infos).toEqual([{ deleted: 1 }]);
     expect(await db.selectFrom('idempotency_keys').select('key').execute()).toEqual([]);
   });
 

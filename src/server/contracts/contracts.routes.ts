@@ -19,6 +19,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/database-types.ts';
 import { AppError } from '../http/errors.ts';
 import { errorResponses } from '../http/responses.ts';
+import { redactIssuedKeys } from '../licenses/license-keys.service.ts';
 import type { SealingKey } from '../secrets/sealing.ts';
 import { type OrderContext, preparePurchase, purchaseContract } from './contract.service.ts';
 import { contractEntitlement } from './contract-entitlement.service.ts';
@@ -39,9 +40,11 @@ export type ContractRouteDeps = {
 };
 
 const READ = { access: { scope: 'contracts:read', customer: true } } as const;
-// Writes accept an Idempotency-Key: a retried purchase or renewal replays the first answer (docs/billing.md).
-const WRITE_STAFF = { access: { scope: 'contracts:write' }, idempotency: true } as const;
-const WRITE = { access: { scope: 'contracts:write', customer: true }, idempotency: true } as const;
+// Writes accept an Idempotency-Key: a retried purchase or renewal replays the first answer, with each
+// license key redacted (key null, keyShownOnce true): no full key rests in idempotency_keys (docs/billing.md).
+const REPLAY = { idempotency: true, idempotencyRedact: redactIssuedKeys } as const;
+const WRITE_STAFF = { access: { scope: 'contracts:write' }, ...REPLAY } as const;
+const WRITE = { access: { scope: 'contracts:write', customer: true }, ...REPLAY } as const;
 const DENIED = ['UNAUTHENTICATED', 'FORBIDDEN'] as const;
 const ORDER_ERRORS = ['VALIDATION_FAILED', ...DENIED, 'CSRF_FAILED', 'NOT_FOUND'] as const;
 const REPLAY_ERRORS = ['IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_IN_PROGRESS'] as const;

@@ -191,3 +191,18 @@ async function notifyCustomerAdmins(
     now,
   );
 }
+
+/**
+ * For `config.idempotencyRedact` on order routes: the answer stored for Idempotency-Key replays keeps
+ * each issued key's id, major and prefix but not the key itself (`key: null, keyShownOnce: true`), so
+ * no full key rests in `idempotency_keys` and a replay never shows it again (rotate for a new one).
+ */
+export function redactIssuedKeys(body: unknown): unknown {
+  if (body === null || typeof body !== 'object') return body;
+  const keys = (body as { licenseKeys?: unknown }).licenseKeys;
+  if (!Array.isArray(keys)) return body;
+  const licenseKeys = keys.map((entry) =>
+    entry !== null && typeof entry === 'object' ? { ...entry, key: null, keyShownOnce: true } : entry,
+  );
+  return { ...body, licenseKeys };
+}
