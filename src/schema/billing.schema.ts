@@ -112,6 +112,7 @@ export const RefundReasonSchema = z
     'DEFECT_UNCORRECTED_30_WORKING_DAYS',
     'NO_UNCORRECTED_DEFECT',
     'VENDOR_TERMS',
+    'FULLY_CREDITED',
   ])
   .describe('Why the purchase is or is not refundable (R5.1); see docs/billing.md#refunds.');
 

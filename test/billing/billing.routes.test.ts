@@ -245,7 +245,7 @@ describeDb('billing routes: refunds (R5.1)', (getDb) => {
     const more = await credit({ reason: 'again', amountMinor: 1 }, 'cn3');
     expect(more.json().error).toMatchObject({
       code: 'REFUND_NOT_ALLOWED',
-      details: { reason: 'AMOUNT_EXCEEDS_CREDITABLE' },
+      details: { eligible: false, reason: 'FULLY_CREDITED' },
     });
     const detail = await app.inject(withKey(key, { method: 'GET', url: `/v1/invoices/${invoice.id}` }));
     expect(detail.json()).toMatchObject({ number: invoice.number, totalMinor: 11900, creditNotes: [{}, {}] });

@@ -81,6 +81,32 @@ describeDb('refund decisions per preset (R5.1)', (getDb) => {
     });
   }
 
+  it('R5.1 (S1) after credit notes: partly credited is due only the rest; fully credited is FULLY_CREDITED', async () => {
+    const { db, invoice } = await invoiceOf(PRESET.S1, true);
+    const ctx = { viewer: STAFF, now: NOW };
+    await issueCreditNote(db, invoice.id, { reason: 'part', amountMinor: 4000 }, ctx);
+    expect((await decideInvoiceRefund(db, invoice.id, null))?.decision).toEqual({
+      eligible: true,
+      reason: 'NO_TICKET_RESOLVED_YET',
+      amountMinor: 6000,
+      currency: 'USD',
+    });
+    await issueCreditNote(db, invoice.id, { reason: 'the rest' }, ctx);
+    expect((await decideInvoiceRefund(db, invoice.id, null))?.decision).toEqual({
+      eligible: false,
+      reason: 'FULLY_CREDITED',
+    });
+  });
+
+  it('R5.1 (S0) vendor terms: a fully credited invoice is FULLY_CREDITED, no longer decided by hand', async () => {
+    const { db, invoice } = await invoiceOf(PRESET.S0, true);
+    await issueCreditNote(db, invoice.id, { reason: 'goodwill' }, { viewer: STAFF, now: NOW });
+    expect((await decideInvoiceRefund(db, invoice.id, null))?.decision).toEqual({
+      eligible: false,
+      reason: 'FULLY_CREDITED',
+    });
+  });
+
   it('R5.1 (S1) once the first ticket is resolved, a credit note is refused 409 and nothing is written', async () => {
     const { db, invoice } = await invoiceOf(PRESET.S1, true);
     await expect(

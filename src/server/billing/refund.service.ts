@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { civilDateIn } from '../../core/contract/civil-date.ts';
 import type { RevocableRight } from '../../core/contract/entitlement.ts';
-import { type RefundEligibility, refundEligibility } from '../../core/contract/refund.ts';
+import { type RefundEligibility, type RefundReason, refundEligibility } from '../../core/contract/refund.ts';
 import { loadContractFacts } from '../contracts/contract-facts.ts';
 import type { Database } from '../db/database-types.ts';
 
@@ -24,8 +24,13 @@ export const NO_HELP_DESK: HelpDeskRefundFacts = {
   uncorrectedDefectBreachedAt: async () => null,
 };
 
+/** The plan's decision, after what earlier credit notes took: FULLY_CREDITED when nothing is left. */
+export type InvoiceRefundEligibility = Omit<RefundEligibility, 'reason'> & {
+  reason: RefundReason | 'FULLY_CREDITED';
+};
+
 export type InvoiceRefundDecision = {
-  decision: RefundEligibility;
+  decision: InvoiceRefundEligibility;
   invoice: { id: string; organisationId: string; currency: string; totalMinor: number; taxMinor: number };
   contractId: string | null;
   /** The plan's time zone (civil dates of the credit note), UTC without a contract. */
@@ -69,12 +74,13 @@ export async function decideInvoiceRefund(
   };
   const facts = row.contract_id ? await loadContractFacts(db, row.contract_id) : undefined;
   if (!facts || !row.order_id || !row.contract_id) {
-    const decision: RefundEligibility = { eligible: false, reason: 'VENDOR_TERMS', decidedByHand: true };
+    const byHand: RefundEligibility = { eligible: false, reason: 'VENDOR_TERMS', decidedByHand: true };
+    const decision = afterCredits(byHand, row.total_minor, await creditedMinor(db, invoiceId));
     return { decision, invoice, contractId: row.contract_id ?? null, timeZone: 'UTC' };
   }
   const timeZone = facts.plan.calendar?.timeZone ?? 'UTC';
   const purchase = { contractId: row.contract_id, orderId: row.order_id, invoiceId };
-  const decision = refundEligibility({
+  const planDecision = refundEligibility({
     plan: facts.plan,
     purchase: {
       invoiceTotal: { amountMinor: row.total_minor, currency: row.currency },
@@ -87,7 +93,31 @@ export async function decideInvoiceRefund(
       revokes: r.revokes as RevocableRight[],
     })),
   });
+  const decision = afterCredits(planDecision, row.total_minor, await creditedMinor(db, invoiceId));
   return { decision, invoice, contractId: row.contract_id, timeZone };
+}
+
+/**
+ * Earlier credit notes count: a fully credited invoice is not refundable again (FULLY_CREDITED, also
+ * for plans decided by hand); a partly credited one is due only what is left.
+ */
+export function afterCredits(
+  decision: RefundEligibility,
+  totalMinor: number,
+  creditedMinor: number,
+): InvoiceRefundEligibility {
+  if (creditedMinor > 0 && creditedMinor >= totalMinor) return { eligible: false, reason: 'FULLY_CREDITED' };
+  if (!decision.eligible || creditedMinor <= 0) return decision;
+  return { ...decision, amountMinor: totalMinor - creditedMinor };
+}
+
+async function creditedMinor(db: Kysely<Database>, invoiceId: string): Promise<number> {
+  const row = await db
+    .selectFrom('credit_notes')
+    .select((eb) => eb.fn.sum<number | string | null>('amount_minor').as('credited'))
+    .where('invoice_id', '=', invoiceId)
+    .executeTakeFirst();
+  return Number(row?.credited ?? 0);
 }
 
 /** The civil date (plan's zone) of the first payment against the invoice, or null when unpaid. */
