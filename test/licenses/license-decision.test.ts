@@ -149,6 +149,55 @@ describe('decideValidationMemo', () => {
     });
   });
 
+  it('R0.3 one key per license (S4, newMajorKeys none): a new major 8.0.0 is VALID while covered, EXPIRED after', async () => {
+    const base = await snapshot('per-user-subscription', [
+      { kind: 'initial', startsOn: '2026-01-10', endsOn: '2027-01-10', givesService: true },
+    ]);
+    const eight = {
+      id: 'r8',
+      version: '8.0.0',
+      major: 8,
+      publishedOn: '2026-08-01',
+      effectiveOn: '2026-08-01',
+    };
+    const s = { ...base, releases: [...base.releases, eight] };
+    expect(decideValidation(s, { version: '8.0.0' }, new Date('2026-09-01T12:00:00Z'))).toMatchObject({
+      valid: true,
+      code: 'VALID',
+    });
+    expect(decideValidation(s, { version: '8.0.0' }, new Date('2027-02-01T12:00:00Z')).code).toBe('EXPIRED');
+  });
+
+  it('R0.3 per-major keys (S0, newMajorKeys automatic): the major-4 key does not open 8.0.0', async () => {
+    const base = await snapshot('annual-maintenance', [
+      { kind: 'initial', startsOn: '2026-01-10', endsOn: '2027-01-10', givesService: true },
+    ]);
+    const eight = {
+      id: 'r8',
+      version: '8.0.0',
+      major: 8,
+      publishedOn: '2026-08-01',
+      effectiveOn: '2026-08-01',
+    };
+    const s = { ...base, releases: [...base.releases, eight] };
+    const at = new Date('2026-09-01T12:00:00Z');
+    expect(decideValidation(s, { version: '8.0.0' }, at).code).toBe('VERSION_NOT_COVERED');
+    expect(decideValidation(s, { version: '4.1.0' }, at).code).toBe('VALID');
+  });
+
+  it('R0.3 fallbackVersion only under a perpetual fallback: S0 names 4.1.0, S4 null', async () => {
+    const terms: CoverageTerm[] = [
+      { kind: 'initial', startsOn: '2026-01-10', endsOn: '2027-01-10', givesService: true },
+    ];
+    const at = new Date('2026-09-01T12:00:00Z');
+    expect(decideValidation(await snapshot('annual-maintenance', terms), {}, at).fallbackVersion).toBe(
+      '4.1.0',
+    );
+    expect(
+      decideValidation(await snapshot('per-user-subscription', terms), {}, at).fallbackVersion,
+    ).toBeNull();
+  });
+
   it('R0.3 REVOKED and NOT_FOUND answers carry no coverage facts', async () => {
     const s = await snapshot('annual-maintenance', [
       { kind: 'initial', startsOn: '2026-01-10', endsOn: '2027-01-10', givesService: true },

@@ -61,7 +61,8 @@ export function decideValidation(
   const base = {
     coveredUntil: until?.lastCoveredDay ?? null,
     expiresOn: until?.expiresOn ?? null,
-    fallbackVersion: fallback?.version ?? null,
+    // Only a plan with the perpetual fallback (R0.3, S0) keeps a release for life after lapse.
+    fallbackVersion: snapshot.plan.entitlements.perpetualFallback ? (fallback?.version ?? null) : null,
     checkedAt,
   };
   if (isSuspended(snapshot.restrictions)) {
@@ -88,10 +89,19 @@ function codeToday(s: FoundSnapshot, today: CivilDate, fallback: Release | undef
   return s.plan.entitlements.perpetualFallback && fallback !== undefined ? 'VALID' : 'EXPIRED';
 }
 
-/** A version asked: it must be a published release of the key's major that the license covers (R0.3, R0.8). */
+/**
+ * R0.3: which majors one key opens. Plans that issue a key per major (newMajorKeys 'automatic' or
+ * 'manual', S0) tie a key to its major; plans that never issue per-major keys ('none': S1–S4) have
+ * one key per license, which must then open every major of the product.
+ */
+export function keyCoversMajor(s: FoundSnapshot, major: number): boolean {
+  return s.plan.entitlements.newMajorKeys === 'none' || major === s.major;
+}
+
+/** A version asked: it must be a published release the key opens and the license covers (R0.3, R0.8). */
 function codeForVersion(s: FoundSnapshot, version: string, today: CivilDate): ValidationCode {
   const release = findRelease(s.releases, version);
-  if (release === undefined || release.major !== s.major) return 'VERSION_NOT_COVERED';
+  if (release === undefined || !keyCoversMajor(s, release.major)) return 'VERSION_NOT_COVERED';
   const result = entitled({
     plan: s.plan,
     contract: { terms: s.terms, purchasedOn: s.purchasedOn, purchasedMajor: s.purchasedMajor },
@@ -138,13 +148,13 @@ function versionOf(release: Release): { major: number; minor: number; patch: num
 }
 
 /**
- * R0.3: the latest release of the key's major this license keeps for life — published by today and
+ * R0.3: the latest release of the key's major(s) (keyCoversMajor) this license keeps for life — published by today and
  * effective inside a covered term (gap included) or on/before the purchase.
  */
 export function licensedFallback(s: FoundSnapshot, today: CivilDate): Release | undefined {
   let best: Release | undefined;
   for (const release of s.releases) {
-    if (release.major !== s.major || compareCivilDates(release.publishedOn, today) > 0) continue;
+    if (!keyCoversMajor(s, release.major) || compareCivilDates(release.publishedOn, today) > 0) continue;
     const licensed =
       isCoveredOn(s.terms, release.effectiveOn) || compareCivilDates(release.effectiveOn, s.purchasedOn) <= 0;
     if (licensed && (best === undefined || compareReleases(release, best) > 0)) best = release;
