@@ -131,22 +131,34 @@ describeDb('contracts: renewals (R0.4, R0.5, R0.7)', (getDb) => {
     await app.close();
   });
 
-  it('R0.4 backdate (S0): a lapse longer than the renewal → 422 RENEWAL_REFUSED naming the terms needed; buying them works', async () => {
+  it('R0.4 backdate (S0): a lapse longer than the renewal is renewable: 1 term backdates to the anniversary, the 1st lapsed year stays uncovered; 2 terms backfill it', async () => {
     const { db } = getDb();
     const { app, admin, organisationId, productId } = await contractWorld(db, { planKey: PRESET.S0 });
     const { contractId } = await buy(app, admin, { organisationId, productId, purchasedOn: '2024-01-10' });
-    const one = await post(app, admin, `/v1/contracts/${contractId}/renewals`, { renewOn: '2026-03-01' });
-    expect(one.statusCode).toBe(422);
-    expect(one.json().error).toMatchObject({
-      code: 'RENEWAL_REFUSED',
-      details: { reason: 'LAPSE_LONGER_THAN_RENEWAL', termsNeeded: 2 },
+    const two = await post(app, admin, `/v1/contracts/${contractId}/renewals/quote`, {
+      renewOn: '2026-03-01',
+      terms: 2,
     });
-    const two = await renew(app, admin, contractId, { renewOn: '2026-03-01', terms: 2 });
-    expect(two.quote.newTerms).toEqual([
+    expect(two.statusCode, two.body).toBe(200);
+    expect(two.json().newTerms).toEqual([
       { kind: 'backdated-gap', startsOn: '2025-01-10', endsOn: '2026-03-01', givesService: false },
       { kind: 'renewal', startsOn: '2026-03-01', endsOn: '2027-01-10', givesService: true },
     ]);
-    expect(two.quote.totals.totalMinor).toBe(2 * 4900);
+    expect(two.json().totals.totalMinor).toBe(2 * 4900);
+    const one = await renew(app, admin, contractId, { renewOn: '2026-03-01' });
+    expect(one.quote.newTerms).toEqual([
+      { kind: 'backdated-gap', startsOn: '2026-01-10', endsOn: '2026-03-01', givesService: false },
+      { kind: 'renewal', startsOn: '2026-03-01', endsOn: '2027-01-10', givesService: true },
+    ]);
+    expect(one.quote.totals.totalMinor).toBe(4900);
+    expect(one.quote.explanation).toContain(
+      'backdated to 2026-01-10, the 1st anniversary of the expiry; 2025-01-10 to 2026-01-09 stays uncovered',
+    );
+    expect(await storedTerms(db, contractId)).toEqual([
+      ['initial', '2024-01-10', '2025-01-10', true],
+      ['backdated-gap', '2026-01-10', '2026-03-01', false],
+      ['renewal', '2026-03-01', '2027-01-10', true],
+    ]);
     await app.close();
   });
 

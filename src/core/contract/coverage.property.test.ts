@@ -62,8 +62,13 @@ describe('R0.4 properties: any sequence of renewals, any timing rule', () => {
           renewOn = addDays(renewOn, step.afterDays);
           const paidOn = step.paidAfter === undefined ? undefined : addDays(renewOn, step.paidAfter);
           const before = coveredUntil(terms)!.expiresOn;
-          const result = planRenewal({ plan, terms, renewOn, paidOn, invoiceOn: renewOn, count: step.count });
-          if (!result.ok) continue;
+          const input = { plan, terms, renewOn, paidOn, invoiceOn: renewOn, count: step.count };
+          const result = planRenewal(input);
+          if (!result.ok) {
+            // R0.4 "renewal is possible at any time": backdate only refuses more terms than the plan sells.
+            if (plan.renewal.timing === 'backdate') expect(result.reason).toBe('TOO_MANY_TERMS');
+            continue;
+          }
           const next = [...terms, ...result.newTerms];
           // Contiguous inside one renewal, gap term first, only the last term gives service.
           result.newTerms.forEach((term, i) => {
@@ -74,6 +79,7 @@ describe('R0.4 properties: any sequence of renewals, any timing rule', () => {
           });
           // No service before the customer ordered or paid.
           const served = result.newTerms.at(-1)!;
+          expect(served.startsOn).toBe(result.serviceFrom);
           expect(
             compareCivilDates(served.startsOn, minCivilDate(renewOn, paidOn ?? renewOn)),
           ).toBeGreaterThanOrEqual(0);
@@ -83,8 +89,23 @@ describe('R0.4 properties: any sequence of renewals, any timing rule', () => {
           }
           const after = coveredUntil(next)!.expiresOn;
           expect(compareCivilDates(after, before)).toBeGreaterThanOrEqual(0);
+          const left = result.leftUncovered;
           if (plan.renewal.timing === 'backdate') {
-            expect(result.startsOn).toBe(before);
+            // Backdated to the old expiry, or, after a lapse longer than the terms bought, to an anniversary of it.
+            expect(result.startsOn).toBe(left === null ? before : left.endsOn);
+            if (left !== null) {
+              expect(left.startsOn).toBe(before);
+              expect(isCoveredOn(next, before)).toBe(false);
+              expect(isCoveredOn(next, addDays(left.endsOn, -1))).toBe(false);
+            }
+          }
+          if (left !== null && step.count < plan.renewal.maxTermsPerRenewal) {
+            // One more term backfills one more term: same expiry, earlier start (the skip is minimal).
+            const more = planRenewal({ ...input, count: step.count + 1 });
+            if (!more.ok) throw new Error(more.message);
+            expect(more.expiresOn).toBe(result.expiresOn);
+            expect(more.startsOn).toBe(more.leftUncovered?.endsOn ?? left.startsOn);
+            expect(compareCivilDates(more.startsOn, result.startsOn)).toBeLessThan(0);
           }
           terms = next;
         }
@@ -103,23 +124,41 @@ describe('R0.4 properties: any sequence of renewals, any timing rule', () => {
     );
   });
 
-  it('R0.4 backdate (S0, S4): coverage stays one contiguous span whatever the lapses', () => {
+  it('R0.4 backdate (S0, S4): any lapse, however long, can be renewed; coverage is contiguous except the whole terms a renewal could not reach back to', () => {
     const backdatePlan = planArb.map((p) => ({
       ...p,
       renewal: { ...p.renewal, timing: 'backdate' as const },
     }));
+    const longLapseSteps = fc.array(
+      fc.record({
+        afterDays: fc.integer({ min: 0, max: 4000 }),
+        paidAfter: fc.integer({ min: 0, max: 400 }),
+        count: fc.integer({ min: 1, max: 3 }),
+      }),
+      { minLength: 1, maxLength: 6 },
+    );
     fc.assert(
-      fc.property(scenarioArb, backdatePlan, ({ purchasedOn, steps }, plan) => {
+      fc.property(scenarioArb, backdatePlan, longLapseSteps, ({ purchasedOn }, plan, steps) => {
         let terms: CoverageTerm[] = [firstTerm({ plan, purchasedOn })];
         let renewOn = purchasedOn;
+        const leftUncovered = new Set<string>();
         for (const step of steps) {
           renewOn = addDays(renewOn, step.afterDays);
-          const result = planRenewal({ plan, terms, renewOn, paidOn: renewOn, count: step.count });
-          if (result.ok) terms = [...terms, ...result.newTerms];
+          const paidOn = addDays(renewOn, step.paidAfter);
+          const result = planRenewal({ plan, terms, renewOn, paidOn, count: step.count });
+          if (!result.ok) throw new Error(`${result.reason}: ${result.message}`);
+          expect(compareCivilDates(result.serviceFrom, result.expiresOn)).toBeLessThan(0);
+          if (result.leftUncovered) {
+            leftUncovered.add(`${result.leftUncovered.startsOn}/${result.leftUncovered.endsOn}`);
+          }
+          terms = [...terms, ...result.newTerms];
         }
         const effective = effectiveTerms(terms);
         effective.slice(1).forEach((term, i) => {
-          expect(term.startsOn).toBe(effective[i]!.endsOn);
+          const prev = effective[i]!;
+          if (term.startsOn !== prev.endsOn) {
+            expect(leftUncovered.has(`${prev.endsOn}/${term.startsOn}`)).toBe(true);
+          }
         });
       }),
       { numRuns: 300 },

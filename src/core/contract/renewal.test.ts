@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadPreset } from '../../../test/plan/plan-helpers.ts';
 import type { Plan } from '../plan/plan.schema.ts';
-import { coveredUntil, firstTerm, planRenewal } from './coverage.ts';
+import { coveredUntil, firstTerm, isCoveredOn, planRenewal } from './coverage.ts';
 import type { CoverageTerm } from './coverage.types.ts';
 
 const s0 = loadPreset('annual-maintenance');
@@ -87,14 +87,70 @@ describe('R0.4 backdate (S0): the term starts at the old expiry, service on the 
     expect(r).toMatchObject({ ok: false, reason });
   });
 
-  it('R0.4 backdate (S0): a lapse longer than the renewal is refused with the terms needed', () => {
-    const r = planRenewal({ plan: s0, terms: s0Initial, renewOn: '2029-03-01', paidOn: '2029-03-01' });
-    expect(r).toMatchObject({ ok: false, reason: 'LAPSE_LONGER_THAN_RENEWAL', termsNeeded: 3 });
-    const ok = renewed(planRenewal({ plan: s0, terms: s0Initial, renewOn: '2029-03-01', count: 3 }));
-    expect(ok.newTerms).toEqual([
+  // R0.4 "renewal is possible at any time, with no deadline": a lapse longer than the bought terms can
+  // backfill is backdated only as far as they reach; the earlier anniversaries stay uncovered.
+  const s0LapsedSixYears = { plan: s0, terms: s0Initial, renewOn: '2033-01-05', paidOn: '2033-01-05' };
+
+  it('R0.4 backdate (S0): lapsed 6 years, renewed with 5 terms (the maximum) backdates to the 1st anniversary', () => {
+    const r = renewed(planRenewal({ ...s0LapsedSixYears, count: 5 }));
+    expect(r.kind).toBe('backdated');
+    expect(r.newTerms).toEqual([
+      t('backdated-gap', '2028-01-10', '2033-01-05', false),
+      t('renewal', '2033-01-05', '2033-01-10'),
+    ]);
+    expect(r).toMatchObject({ startsOn: '2028-01-10', serviceFrom: '2033-01-05', expiresOn: '2033-01-10' });
+    expect(r.leftUncovered).toEqual({
+      startsOn: '2027-01-10',
+      endsOn: '2028-01-10',
+      terms: 1,
+      termsToBackfillAll: 6,
+    });
+    expect(r.explanation).toContain(
+      'Coverage lapsed on 2027-01-10; a renewal buys at most 5 years, too little to reach back to it, so the renewal is backdated to 2028-01-10, the 1st anniversary of the expiry; 2027-01-10 to 2028-01-09 stays uncovered',
+    );
+    expect(r.explanation).toContain('2028-01-10 to 2033-01-04 is covered for licensing but gives no service');
+  });
+
+  it('R0.4 backdate (S0): lapsed 6 years, renewed with 1 term backdates to the 5th anniversary', () => {
+    const r = renewed(planRenewal(s0LapsedSixYears));
+    expect(r.kind).toBe('backdated');
+    expect(r.newTerms).toEqual([
+      t('backdated-gap', '2032-01-10', '2033-01-05', false),
+      t('renewal', '2033-01-05', '2033-01-10'),
+    ]);
+    expect(r.leftUncovered).toMatchObject({ startsOn: '2027-01-10', endsOn: '2032-01-10', terms: 5 });
+    expect(r.explanation).toContain(
+      'the 1 year bought cannot reach back to it (a renewal buys at most 5 years), so the renewal is backdated to 2032-01-10, the 5th anniversary of the expiry; 2027-01-10 to 2032-01-09 stays uncovered',
+    );
+    expect(r.explanation).toContain('Buying 5 years at once would backdate it to 2028-01-10.');
+  });
+
+  it('R0.4 backdate (S0): lapsed 2 years, 3 terms backfill the whole lapse; 1 term leaves the 1st year uncovered', () => {
+    const lapsed = { plan: s0, terms: s0Initial, renewOn: '2029-03-01', paidOn: '2029-03-01' };
+    const all = renewed(planRenewal({ ...lapsed, count: 3 }));
+    expect(all.leftUncovered).toBeNull();
+    expect(all.newTerms).toEqual([
       t('backdated-gap', '2027-01-10', '2029-03-01', false),
       t('renewal', '2029-03-01', '2030-01-10'),
     ]);
+    const one = renewed(planRenewal(lapsed));
+    expect(one.newTerms).toEqual([
+      t('backdated-gap', '2029-01-10', '2029-03-01', false),
+      t('renewal', '2029-03-01', '2030-01-10'),
+    ]);
+    expect(one.explanation).toContain('Buying 5 years at once would backfill the whole lapse.');
+    const terms = [...s0Initial, ...one.newTerms];
+    expect(isCoveredOn(terms, '2028-06-01')).toBe(false);
+    expect(isCoveredOn(terms, '2029-01-10')).toBe(true);
+    expect(coveredUntil(terms)?.expiresOn).toBe('2030-01-10');
+  });
+
+  it('R0.4 backdate (S0): paid exactly on an anniversary after a long lapse, the term starts there with service and no gap', () => {
+    const r = renewed(planRenewal({ plan: s0, terms: s0Initial, renewOn: '2030-01-10' }));
+    expect(r.kind).toBe('backdated');
+    expect(r.newTerms).toEqual([t('renewal', '2030-01-10', '2031-01-10')]);
+    expect(r.leftUncovered).toMatchObject({ startsOn: '2027-01-10', endsOn: '2030-01-10', terms: 3 });
+    expect(r.explanation).toContain('Service resumes on 2030-01-10 (the payment date), with the term.');
   });
 
   it('month-end (S0): renewals of a Feb 29 purchase stay anchored, back on Feb 29 in 2032', () => {
@@ -145,6 +201,32 @@ describe('R0.4 + R4.4 reinstatement (S4): a lapsed subscription backfills to the
       t('reinstatement', '2027-05-10', '2028-03-01'),
     ]);
     expect(r.explanation).toContain('reinstatement fee');
+  });
+
+  it('R4.4 (S4): lapsed 21 months, the 1-term renewal reinstates with the fee, backdated to the 1st anniversary, covering the service date', () => {
+    const r = renewed(
+      planRenewal({
+        plan: s4,
+        terms: s4Initial,
+        renewOn: '2028-12-01',
+        invoiceOn: '2028-12-01',
+        paidOn: '2028-12-03',
+      }),
+    );
+    expect(r).toMatchObject({
+      kind: 'reinstatement',
+      needsReinstatementFee: true,
+      serviceFrom: '2028-12-01',
+    });
+    expect(r.newTerms).toEqual([
+      t('backdated-gap', '2028-03-01', '2028-12-01', false),
+      t('reinstatement', '2028-12-01', '2029-03-01'),
+    ]);
+    expect(r.leftUncovered).toMatchObject({ startsOn: '2027-03-01', endsOn: '2028-03-01', terms: 1 });
+    expect(r.explanation).toContain(
+      'Coverage lapsed on 2027-03-01; a renewal buys at most 1 year, too little to reach back to it, so the renewal is backdated to 2028-03-01, the 1st anniversary of the expiry; 2027-03-01 to 2028-02-29 stays uncovered',
+    );
+    expect(r.explanation).toContain('A reinstatement fee is due on top of the renewal (R4.4).');
   });
 
   it('R4.2 (S4): invoiced before expiry, paid after: no gap and no fee', () => {

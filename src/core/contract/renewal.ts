@@ -40,8 +40,21 @@ export type RenewalRefusal =
   | 'TOO_MANY_TERMS'
   | 'NO_COVERAGE_TO_RENEW'
   | 'RENEWAL_BEFORE_CURRENT_TERM'
-  | 'WOULD_SHORTEN_COVERAGE'
-  | 'LAPSE_LONGER_THAN_RENEWAL';
+  | 'WOULD_SHORTEN_COVERAGE';
+
+/**
+ * Whole terms a renewal leaves uncovered because the lapse outlasts the terms bought: `[startsOn, endsOn)`
+ * runs from the previous expiry (or the order date of a from-now / restarted term) to the new start, an
+ * anniversary on the anchor's term grid. Neither paid nor served, so releases published then are not licensed.
+ */
+export interface UncoveredLapse {
+  startsOn: CivilDate;
+  endsOn: CivilDate;
+  /** Terms skipped (the new start is this many terms after startsOn). */
+  terms: number;
+  /** Terms that would backfill the whole lapse (may exceed maxTermsPerRenewal). */
+  termsToBackfillAll: number;
+}
 
 export type RenewalPlan =
   | {
@@ -56,9 +69,11 @@ export type RenewalPlan =
       /** Days of the current term a from-now renewal gives up (0 otherwise). */
       forfeitedDays: number;
       needsReinstatementFee: boolean;
+      /** Set when the lapse is longer than the terms bought can backfill; null otherwise. */
+      leftUncovered: UncoveredLapse | null;
       explanation: string;
     }
-  | { ok: false; reason: RenewalRefusal; message: string; maxTerms?: number; termsNeeded?: number };
+  | { ok: false; reason: RenewalRefusal; message: string; maxTerms?: number };
 
 type Refusal = Extract<RenewalPlan, { ok: false }>;
 
@@ -85,38 +100,37 @@ export function planRenewal(input: RenewalInput): RenewalPlan {
   if (!dated.ok) return dated;
   const expiry = last.endsOn;
   const serviceFrom = maxCivilDate(dated.startsOn, serviceStart(plan, dated.startsOn, input));
-  if (compareCivilDates(serviceFrom, dated.endsOn) >= 0) {
-    return refuseLongLapse(plan.renewal.term, dated.anchor, serviceFrom, count);
-  }
+  const span = fitToService(plan, dated, serviceFrom, count);
   const isLapsed = compareCivilDates(serviceFrom, expiry) > 0;
   const needsReinstatementFee = isLapsed && plan.payment.reinstatementFee !== undefined;
-  const kind = renewalKind(dated.kind, serviceFrom, dated.startsOn, needsReinstatementFee);
+  const kind = renewalKind(dated.kind, serviceFrom, span, needsReinstatementFee);
   const serviceKind: TermKind = needsReinstatementFee ? 'reinstatement' : 'renewal';
-  const newTerms = splitAtService(dated.startsOn, serviceFrom, dated.endsOn, serviceKind);
-  const forfeitedDays =
-    compareCivilDates(dated.startsOn, expiry) < 0 ? daysBetween(dated.startsOn, expiry) : 0;
+  const newTerms = splitAtService(span.startsOn, serviceFrom, span.endsOn, serviceKind);
+  const forfeitedDays = compareCivilDates(span.startsOn, expiry) < 0 ? daysBetween(span.startsOn, expiry) : 0;
   const story: RenewalStory = {
     kind,
     term: plan.renewal.term,
     count,
     previousExpiry: expiry,
-    startsOn: dated.startsOn,
+    startsOn: span.startsOn,
     serviceFrom,
     serviceRule: plan.renewal.serviceResumesFrom,
-    expiresOn: dated.endsOn,
+    expiresOn: span.endsOn,
     forfeitedDays,
     needsReinstatementFee,
+    leftUncovered: span.leftUncovered && { ...span.leftUncovered, ...span.withMax },
   };
   return {
     ok: true,
     kind,
     newTerms,
-    startsOn: dated.startsOn,
+    startsOn: span.startsOn,
     serviceFrom,
-    expiresOn: dated.endsOn,
-    lastCoveredDay: addDays(dated.endsOn, -1),
+    expiresOn: span.endsOn,
+    lastCoveredDay: addDays(span.endsOn, -1),
     forfeitedDays,
     needsReinstatementFee,
+    leftUncovered: span.leftUncovered,
     explanation: explainRenewal(story),
   };
 }
@@ -149,6 +163,8 @@ type Dated =
       anchor: Anchor;
     }
   | Refusal;
+
+type DatedOk = Extract<Dated, { ok: true }>;
 
 /** The date a span is measured from and how many renewal terms already lie between it and the start. */
 interface Anchor {
@@ -226,11 +242,12 @@ function serviceStart(plan: Plan, startsOn: CivilDate, input: RenewalInput): Civ
 function renewalKind(
   dated: 'contiguous' | 'restart' | 'from-now',
   serviceFrom: CivilDate,
-  startsOn: CivilDate,
+  span: Span,
   needsReinstatementFee: boolean,
 ): RenewalKind {
   if (needsReinstatementFee) return 'reinstatement';
-  if (dated === 'contiguous' && compareCivilDates(serviceFrom, startsOn) > 0) return 'backdated';
+  const lapsed = span.leftUncovered !== null || compareCivilDates(serviceFrom, span.startsOn) > 0;
+  if (dated === 'contiguous' && lapsed) return 'backdated';
   return dated;
 }
 
@@ -245,18 +262,49 @@ function splitAtService(
   return [{ kind: 'backdated-gap', startsOn, endsOn: serviceFrom, givesService: false }, served];
 }
 
-function refuseLongLapse(term: Term, anchor: Anchor, serviceFrom: CivilDate, count: number): Refusal {
-  let needed = count + 1;
-  while (
-    needed < MAX_STEPS &&
-    compareCivilDates(addTerm(anchor.date, term, anchor.termsBefore + needed), serviceFrom) <= 0
-  ) {
-    needed++;
+/** Where the bought terms land, and what a lapse longer than them leaves uncovered. */
+interface Span {
+  startsOn: CivilDate;
+  endsOn: CivilDate;
+  leftUncovered: UncoveredLapse | null;
+  /** What buying the plan's maximum at once would do instead (for the explanation). */
+  withMax: { maxTerms: number; startsOnWithMax: CivilDate | null };
+}
+
+/**
+ * R0.4 "renewal is possible at any time, with no deadline" + R4.4: the bought terms must end after the service
+ * start (a term wholly in the past is never sold). When the lapse is longer than the `count` terms can
+ * backfill, the renewal is backdated only as far as they reach: it starts `termsNeeded − count` whole terms
+ * after the dated start, on the anchor's term grid (anniversaries of the expiry, never chained), and the
+ * skipped anniversaries stay uncovered.
+ */
+function fitToService(plan: Plan, dated: DatedOk, serviceFrom: CivilDate, count: number): Span {
+  const max = plan.renewal.maxTermsPerRenewal;
+  const noMax = { maxTerms: max, startsOnWithMax: null };
+  if (compareCivilDates(serviceFrom, dated.endsOn) < 0) {
+    return { startsOn: dated.startsOn, endsOn: dated.endsOn, leftUncovered: null, withMax: noMax };
   }
+  const { anchor } = dated;
+  const term = plan.renewal.term;
+  const at = (n: number) => addTerm(anchor.date, term, anchor.termsBefore + n);
+  const needed = termsToPass(term, anchor, serviceFrom, count + 1);
+  const skipped = needed - count;
+  const startsOn = at(skipped);
+  const startsOnWithMax = count < max ? at(Math.max(0, needed - max)) : null;
   return {
-    ok: false,
-    reason: 'LAPSE_LONGER_THAN_RENEWAL',
-    message: `the renewal would end before service resumes on ${serviceFrom}: the lapse is paid for, so ${needed} term(s) are needed`,
-    termsNeeded: needed,
+    startsOn,
+    endsOn: at(needed),
+    leftUncovered: { startsOn: dated.startsOn, endsOn: startsOn, terms: skipped, termsToBackfillAll: needed },
+    withMax: { maxTerms: max, startsOnWithMax },
   };
+}
+
+/** The fewest terms (at least `from`) after the anchor's own terms that end after `date`. */
+function termsToPass(term: Term, anchor: Anchor, date: CivilDate, from: number): number {
+  // No term is longer than this many days, so anchor + n terms stays on or before `date` for n below the jump.
+  const longest = (term.years ?? 0) * 366 + (term.months ?? 0) * 31 + (term.days ?? 0);
+  const jump = Math.floor(daysBetween(anchor.date, date) / longest) - anchor.termsBefore;
+  let n = Math.max(from, jump);
+  while (compareCivilDates(addTerm(anchor.date, term, anchor.termsBefore + n), date) <= 0) n++;
+  return n;
 }
