@@ -99,6 +99,8 @@ export const LicenseFileQuerySchema = z.object({
 });
 
 export const LicenseFilePayloadSchema = z.object({
+  valid: z.boolean().describe('The decision when the file was issued, as /v1/licenses/validate gives it.'),
+  code: z.enum(VALIDATION_CODES).describe('Its code (VALID, EXPIRED, NOT_STARTED, …).'),
   licenseId: z.string(),
   keyPrefix: z.string(),
   major: z.number().int(),
@@ -108,7 +110,10 @@ export const LicenseFilePayloadSchema = z.object({
     .array(z.object({ startsOn: civilDate, endsOn: civilDate }))
     .describe('Covered spans, half-open [startsOn, endsOn).'),
   coveredUntil: civilDate.nullable(),
-  fallbackVersion: z.string().nullable(),
+  fallbackVersion: z
+    .string()
+    .nullable()
+    .describe('The release kept for life after lapse (R0.3); null when the plan has no perpetual fallback.'),
   features: z.record(z.string(), z.boolean()),
   issuedAt: z.iso.datetime(),
   expiresAt: z.iso.datetime().describe('After this instant the file is no longer to be trusted offline.'),

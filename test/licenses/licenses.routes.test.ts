@@ -5,9 +5,9 @@ import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
 import { KEY_ISSUED_TOPIC, syncLicenseKeys } from '../../src/server/licenses/license-keys.service.ts';
 import { apiKeyWith, asSession, makeApp, signIn, testClock, withKey } from '../server/app-helpers.ts';
-import { createOrganisation, signInCustomer } from '../support/commerce-fixtures.ts';
+import { createOrganisation, createRelease, PRESET, signInCustomer } from '../support/commerce-fixtures.ts';
 import { describeDb } from '../support/db-harness.ts';
-import { addTerm, s0Contract } from './license-fixtures.ts';
+import { addTerm, createContract, s0Contract } from './license-fixtures.ts';
 
 const AT = new Date('2026-07-01T10:00:00Z');
 
@@ -103,7 +103,8 @@ describeDb('license routes (R0.3)', (getDb) => {
 
   it('R0.3 offline file (S0): the documented snippet verifies a served file and rejects a tampered or expired one', async () => {
     const { db } = getDb();
-    const { contractId, organisationId } = await s0Contract(db);
+    const { contractId, organisationId, productId } = await s0Contract(db);
+    await createRelease(db, productId, '4.1.0', '2026-06-01');
     await syncLicenseKeys(db, contractId, AT);
     const app = await makeApp(db, testClock(AT));
     const customer = await signInCustomer(db, organisationId, 'customer-user');
@@ -115,9 +116,12 @@ describeDb('license routes (R0.3)', (getDb) => {
     expect(file).toMatchObject({
       alg: 'Ed25519',
       payload: {
+        valid: true,
+        code: 'VALID',
         major: 4,
         terms: [{ startsOn: '2026-01-10', endsOn: '2027-01-10' }],
         coveredUntil: '2027-01-09',
+        fallbackVersion: '4.1.0',
         issuedAt: AT.toISOString(),
         expiresAt: '2026-07-31T10:00:00.000Z',
         organisation: { id: organisationId, name: 'Acme GmbH' },
@@ -135,6 +139,52 @@ describeDb('license routes (R0.3)', (getDb) => {
     const again = await makeApp(db, testClock(AT));
     const second = (await again.inject({ method: 'GET', url: '/.well-known/upkeep-license-key' })).json();
     expect(second.kid).toBe(wellKnown.kid);
+  });
+
+  it('R0.3/R4.3 offline file (S4): the decision of /validate (EXPIRED after lapse), fallbackVersion null without a perpetual fallback', async () => {
+    const { db } = getDb();
+    const { contractId, organisationId, productId } = await createContract(db, {
+      planKey: PRESET.S4,
+      purchasedOn: '2025-06-01',
+      terms: [{ kind: 'initial', startsOn: '2025-06-01', endsOn: '2026-06-01' }],
+    });
+    await createRelease(db, productId, '4.1.0', '2025-09-01');
+    await syncLicenseKeys(db, contractId, AT);
+    const app = await makeApp(db, testClock(AT));
+    const customer = await signInCustomer(db, organisationId, 'customer-user');
+    const res = await app.inject(
+      asSession(customer, { method: 'GET', url: `/v1/contracts/${contractId}/license-file` }),
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().payload).toMatchObject({ valid: false, code: 'EXPIRED', fallbackVersion: null });
+  });
+
+  it('R1.3/R1.4 offline file (S0): a suspended organisation gets 403 NOT_ENTITLED with the decision, no file', async () => {
+    const { db } = getDb();
+    const { contractId, organisationId } = await s0Contract(db);
+    await syncLicenseKeys(db, contractId, AT);
+    await db
+      .insertInto('organisation_restrictions')
+      .values({
+        id: 'rst_h13',
+        organisation_id: organisationId,
+        kind: 'suspension',
+        reason: 'unpaid invoices',
+        revokes: ['support', 'updates'],
+        starts_at: new Date('2026-06-01T00:00:00Z'),
+        recorded_by: null,
+      })
+      .execute();
+    const app = await makeApp(db, testClock(AT));
+    const staff = await signIn(db, 'agent');
+    const res = await app.inject(
+      asSession(staff, { method: 'GET', url: `/v1/contracts/${contractId}/license-file` }),
+    );
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error).toMatchObject({
+      code: 'NOT_ENTITLED',
+      details: { valid: false, code: 'SUSPENDED' },
+    });
   });
 
   it('R0.3 new major (S0): publishing 5.0.0 issues keys to covered contracts only, once, one outbox row each', async () => {

@@ -122,7 +122,10 @@ export async function registerLicenseRoutes(
       description: 'Verify it with the key at /.well-known/upkeep-license-key; see docs/licensing.md.',
       params: ContractIdParamsSchema,
       querystring: LicenseFileQuerySchema,
-      response: { 200: LicenseFileSchema, ...errorResponses('VALIDATION_FAILED', ...DENIED, 'NOT_FOUND') },
+      response: {
+        200: LicenseFileSchema,
+        ...errorResponses('VALIDATION_FAILED', ...DENIED, 'NOT_FOUND', 'NOT_ENTITLED'),
+      },
     },
     handler: async (request) =>
       buildLicenseFile(

@@ -110,7 +110,9 @@ export type LicenseFileInput = { contractId: string; major: number | undefined; 
 
 /**
  * The offline license file for one key of the contract (the purchased major's by default): the
- * coverage facts and the decision of today, signed with Ed25519, valid for `validDays`.
+ * coverage facts and the decision of today (`valid`, `code`: the same as /v1/licenses/validate
+ * without a version), signed with Ed25519, valid for `validDays`. A suspended or revoked
+ * organisation (R1.3, R1.4) gets no file: 403 NOT_ENTITLED with the decision in details.
  */
 export async function buildLicenseFile(
   db: Kysely<Database>,
@@ -134,7 +136,16 @@ export async function buildLicenseFile(
   if (!row) throw new AppError('NOT_FOUND', `No active key for that major on contract ${input.contractId}.`);
   const snapshot = (await loadLicenseSnapshot(db, row.key_hash)) as FoundSnapshot;
   const decision = decideValidation(snapshot, {}, now);
+  if (decision.code === 'SUSPENDED') {
+    throw new AppError(
+      'NOT_ENTITLED',
+      'The organisation is suspended or revoked (R1.3, R1.4): no offline license file.',
+      decision,
+    );
+  }
   const payload = {
+    valid: decision.valid,
+    code: decision.code,
     licenseId: snapshot.licenseId,
     keyPrefix: snapshot.keyPrefix,
     major: snapshot.major,
