@@ -1,13 +1,10 @@
 import { z } from 'zod';
-import { isCivilDate } from '../core/contract/civil-date.ts';
+import { WireCivilDateSchema } from './common.schema.ts';
 import { PageQuerySchema } from './pagination.schema.ts';
 
 /** Wire schemas of the catalog: products, prices, releases, artifacts, compatibility (R1.2). See docs/catalog.md. */
 
-export const CivilDateSchema = z
-  .string()
-  .refine(isCivilDate, { message: 'expected a calendar date YYYY-MM-DD' })
-  .describe('A civil date, YYYY-MM-DD.');
+export const CivilDateSchema = WireCivilDateSchema.describe('A civil date, YYYY-MM-DD, years 1900–2199.');
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const SlugSchema = z
@@ -19,10 +16,22 @@ export const SlugSchema = z
 /** Semantic Versioning 2.0.0 (semver.org's own pattern): MAJOR.MINOR.PATCH[-prerelease][+build], no leading `v`. */
 const SEMVER =
   /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+/** Each numeric part is stored as a 32-bit integer. */
+const VERSION_PART_MAX = 2 ** 31 - 1;
 export const VersionSchema = z
   .string()
   .max(100)
   .regex(SEMVER, 'a semantic version MAJOR.MINOR.PATCH, e.g. `4.2.1` or `5.0.0-rc.1`')
+  .refine(
+    (v) =>
+      v
+        .split(/[-+]/)[0]
+        ?.split('.')
+        .every((n) => Number(n) <= VERSION_PART_MAX) ?? true,
+    {
+      message: `MAJOR, MINOR and PATCH are each at most ${2 ** 31 - 1}`,
+    },
+  )
   .describe('Semantic version (semver.org), e.g. `4.2.1`.');
 
 export const PriceSchema = z

@@ -1,15 +1,14 @@
 import { z } from 'zod';
-import { isCivilDate } from '../core/contract/civil-date.ts';
+import { WireCivilDateSchema } from './common.schema.ts';
 import { PageQuerySchema, pageOf } from './pagination.schema.ts';
 
 // Wire schemas of contracts, quotes, purchases, renewals and added users (R0.1–R0.7, R4.2, R4.4).
 // Shared by the server, the CLI and the web app: no server imports here.
 
 /** A civil date 'YYYY-MM-DD' that exists on the calendar. */
-export const CivilDateSchema = z
-  .string()
-  .refine(isCivilDate, { message: 'expected a calendar date YYYY-MM-DD' })
-  .describe('A civil date YYYY-MM-DD (in the plan’s time zone).');
+export const CivilDateSchema = WireCivilDateSchema.describe(
+  'A civil date YYYY-MM-DD, years 1900–2199 (in the plan’s time zone).',
+);
 
 const IdSchema = z.string().min(1).max(64);
 export const BillingSchema = z
