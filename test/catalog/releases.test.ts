@@ -70,6 +70,55 @@ describeDb('catalog: releases', (getDb) => {
     await cleanup();
   });
 
+  it('R0.3 backdate within its line (S0): effectiveOn before the line was first published, or on a first release, is 400 naming body.effectiveOn', async () => {
+    const { db } = getDb();
+    const productId = await createProduct(db, { planKey: PRESET.S0 });
+    const admin = await signIn(db, 'admin');
+    const { app, cleanup } = await makeCatalogApp(db);
+    const post = (payload: object) =>
+      app.inject(asSession(admin, { method: 'POST', url: `/v1/products/${productId}/releases`, payload }));
+    const first = await post({ version: '4.0.0', publishedOn: '2026-01-10', effectiveOn: '1990-01-01' });
+    expect(first.statusCode).toBe(400);
+    expect(first.json().error.details).toEqual([
+      expect.objectContaining({ path: 'body.effectiveOn', rule: 'backdate-within-line' }),
+    ]);
+    expect((await post({ version: '4.0.0', publishedOn: '2026-01-10' })).statusCode).toBe(201);
+    const tooEarly = await post({ version: '4.0.1', publishedOn: '2026-03-01', effectiveOn: '2026-01-09' });
+    expect([tooEarly.statusCode, tooEarly.json().error.details[0].path]).toEqual([400, 'body.effectiveOn']);
+    const ok = await post({ version: '4.0.1', publishedOn: '2026-03-01', effectiveOn: '2026-01-10' });
+    expect(ok.json()).toMatchObject({ effectiveOn: '2026-01-10' });
+    // Another line's history does not count: 5.0.0 is the first of major 5.
+    const newLine = await post({ version: '5.0.0', publishedOn: '2026-04-01', effectiveOn: '2026-02-01' });
+    expect(newLine.statusCode).toBe(400);
+    expect(await db.selectFrom('releases').select('version').orderBy('version').execute()).toEqual([
+      { version: '4.0.0' },
+      { version: '4.0.1' },
+    ]);
+    await cleanup();
+  });
+
+  it('wire bounds: a version part above 2^31−1 is 400 naming body.version; a date outside 1900–2199 is 400', async () => {
+    const { db } = getDb();
+    const productId = await createProduct(db, { planKey: PRESET.S0 });
+    const admin = await signIn(db, 'admin');
+    const { app, cleanup } = await makeCatalogApp(db);
+    const post = (payload: object) =>
+      app.inject(asSession(admin, { method: 'POST', url: `/v1/products/${productId}/releases`, payload }));
+    for (const version of ['2147483648.0.0', '1.2147483648.0', '1.0.99999999999999999999']) {
+      const res = await post({ version, publishedOn: '2026-01-01' });
+      expect([res.statusCode, res.json().error.details[0].path], version).toEqual([400, 'body.version']);
+    }
+    expect((await post({ version: '2147483647.0.0', publishedOn: '2026-01-01' })).statusCode).toBe(201);
+    for (const publishedOn of ['9999-12-31', '1899-12-31', '2200-01-01']) {
+      const res = await post({ version: '1.0.0', publishedOn });
+      expect([res.statusCode, res.json().error.details[0].path], publishedOn).toEqual([
+        400,
+        'body.publishedOn',
+      ]);
+    }
+    await cleanup();
+  });
+
   it('errors: same version (build metadata too) 409, effectiveOn after publishedOn 400, bad semver 400, no product 404', async () => {
     const { db } = getDb();
     const productId = await createProduct(db, { planKey: PRESET.S0 });

@@ -4,6 +4,7 @@ import type { Release, ReleaseCreate } from '../../schema/catalog.schema.ts';
 import type { ReleasesTable } from '../db/commerce.tables.ts';
 import type { Database } from '../db/database-types.ts';
 import { newId } from '../db/ids.ts';
+import { AppError } from '../http/errors.ts';
 import { type PublishedRelease, type ReleaseHooks, runReleasePublishedHooks } from './release-hooks.ts';
 
 type Db = Kysely<Database>;
@@ -36,6 +37,7 @@ export async function publishRelease(
     if (!product) return { ok: false, code: 'NOT_FOUND' };
     const same = await findSameVersion(trx, productId, parsed);
     if (same) return { ok: false, code: 'ALREADY_EXISTS', id: same };
+    await checkBackdate(trx, productId, parsed.major, input);
     const row = await trx
       .insertInto('releases')
       .values({
@@ -60,6 +62,31 @@ export async function publishRelease(
     await runReleasePublishedHooks(trx, hooks, toPublished(release), now);
     return { ok: true, release };
   });
+}
+
+/**
+ * R0.3: a backdated effectiveOn licenses the release to everyone covered on that day, so it may only
+ * reach back within the release's own major line: not before the publishedOn of the line's earliest
+ * release, and the first release of a line cannot be backdated at all. 400 naming body.effectiveOn.
+ */
+async function checkBackdate(db: Db, productId: string, major: number, input: ReleaseCreate) {
+  const effectiveOn = input.effectiveOn;
+  if (effectiveOn === undefined || effectiveOn >= input.publishedOn) return;
+  const first = await db
+    .selectFrom('releases')
+    .select((eb) => eb.fn.min('published_on').as('publishedOn'))
+    .where('product_id', '=', productId)
+    .where('major', '=', major)
+    .executeTakeFirst();
+  const earliest = (first?.publishedOn as string | null | undefined) ?? null;
+  if (earliest !== null && effectiveOn >= earliest) return;
+  const message =
+    earliest === null
+      ? `the first release of major ${major} cannot be backdated (omit effectiveOn or use publishedOn)`
+      : `a patch can only be backdated within its line: not before ${earliest}, when major ${major} was first published`;
+  throw new AppError('VALIDATION_FAILED', `Invalid request: body.effectiveOn: ${message}`, [
+    { path: 'body.effectiveOn', rule: 'backdate-within-line', message },
+  ]);
 }
 
 async function findSameVersion(db: Db, productId: string, v: semver.SemVer): Promise<string | undefined> {
