@@ -119,6 +119,11 @@ export const QuoteSchema = z
     orderedOn: z.string(),
     seats: z.number().int().nullable(),
     explanation: z.string().describe('The price and the dates in plain words.'),
+    pendingPayment: z
+      .boolean()
+      .describe(
+        'R0.4 (S0, serviceResumesFrom payment-date): true when the terms are appended only once the invoice is paid, with service from the payment date; newTerms then show the terms as if paid on the order date.',
+      ),
   })
   .meta({ id: 'Quote' });
 export type Quote = z.infer<typeof QuoteSchema>;
@@ -149,6 +154,11 @@ export const OrderResultSchema = z
       .array(z.union([IssuedKeySchema, ReplayedKeySchema]))
       .describe(
         'Keys issued by this order (R0.3), in full, once: an Idempotency-Key replay answers key null, keyShownOnce true.',
+      ),
+    pendingPayment: z
+      .boolean()
+      .describe(
+        'True when the order waits for its payment: no terms and no keys yet; they follow when the invoice is fully paid (R0.4 payment-date).',
       ),
   })
   .meta({ id: 'OrderResult' });

@@ -88,7 +88,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerPlanRoutes(app, { db });
   await registerLicenseRoutes(app, { db, config, clock });
   registerCustomerRoutes(app, { db, config, clock, throttle });
-  registerBillingRoutes(app, { db, clock });
+  registerBillingRoutes(app, { db, clock, sealingKey });
   registerContractRoutes(app, { db, config, clock, sealingKey });
   const releaseHooks = [issueKeysOnReleasePublished(sealingKey)];
   await registerCatalogRoutes(app, { db, config, clock, releaseHooks });

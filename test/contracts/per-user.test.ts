@@ -75,7 +75,7 @@ describeDb('contracts: per-user subscriptions (R4.2, R4.4)', (getDb) => {
     await app.close();
   });
 
-  it('R4.4 + R4.2 monthly reinstatement (S4): the fee is due in full with the first instalment', async () => {
+  it('R4.4 + R4.2 monthly reinstatement (S4): the fee is due in full with the first instalment; one instalment per whole month served', async () => {
     const { app, admin, organisationId, productId } = await s4();
     const { contractId } = await buy(app, admin, {
       organisationId,
@@ -85,9 +85,10 @@ describeDb('contracts: per-user subscriptions (R4.2, R4.4)', (getDb) => {
     });
     const body = await renew(app, admin, contractId, { renewOn: '2027-03-01', billing: 'monthly' });
     const amounts = body.quote.instalments.map((i: { amountMinor: number }) => i.amountMinor);
-    expect(amounts).toHaveLength(12);
-    expect(amounts[0]).toBe(8000 + 15000);
-    expect(amounts.slice(1)).toEqual(Array(11).fill(8000));
+    // Served 2027-03-01 → 2028-01-15: 10 whole months, so the year's 960.00 is split in 10 (96.00 each).
+    expect(amounts).toHaveLength(10);
+    expect(amounts[0]).toBe(9600 + 15000);
+    expect(amounts.slice(1)).toEqual(Array(9).fill(9600));
     await app.close();
   });
 

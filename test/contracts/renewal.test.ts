@@ -191,7 +191,7 @@ describeDb('contracts: renewals (R0.4, R0.5, R0.7)', (getDb) => {
     const { db } = getDb();
     const { app, admin, organisationId, productId } = await contractWorld(db, { planKey: PRESET.S0 });
     const { contractId } = await buy(app, admin, { organisationId, productId });
-    const customer = await signInCustomer(db, organisationId, 'customer-user');
+    const customer = await signInCustomer(db, organisationId, 'customer-admin');
     const stranger = await signInCustomer(db, await createOrganisation(db, 'Other Ltd'));
     const dated = await post(app, customer, `/v1/contracts/${contractId}/renewals`, {
       renewOn: '2026-01-01',

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addTerm } from '../../src/core/contract/civil-date.ts';
+import { addTerm, compareCivilDates, maxCivilDate, toPlainDate } from '../../src/core/contract/civil-date.ts';
 import type { CoverageTerm } from '../../src/core/contract/coverage.types.ts';
 import { planSchema } from '../../src/core/plan/plan.schema.ts';
 import { NO_TAX, type TaxRate } from '../../src/core/pricing/index.ts';
@@ -110,7 +110,15 @@ describe('contract quotes: money properties', () => {
             expect(q.totals.totalMinor).toBe(sum((l) => l.totalMinor));
             expect(q.totals.taxMinor).toBe(sum((l) => l.taxMinor));
             expect(q.instalments.reduce((a, i) => a + i.amountMinor, 0)).toBe(q.totals.totalMinor);
-            expect(q.instalments).toHaveLength(billing === 'monthly' ? 12 : 1);
+            // R4.2: monthly instalments run over the served term, one per whole month, from its start.
+            const served = q.newTerms.find((t) => t.givesService);
+            if (served === undefined) throw new Error('no served term');
+            const months = toPlainDate(served.startsOn).until(toPlainDate(served.endsOn), {
+              largestUnit: 'months',
+            }).months;
+            expect(q.instalments).toHaveLength(billing === 'monthly' ? Math.max(1, months) : 1);
+            expect(q.instalments[0]?.dueOn).toBe(maxCivilDate(served.startsOn, q.orderedOn));
+            expect(compareCivilDates(q.instalments.at(-1)?.dueOn ?? '', served.endsOn)).toBeLessThan(0);
           }
           expect(renewed.quote.kind).toBe('reinstatement');
         },

@@ -19,6 +19,7 @@ import { organisationIdFilter, viewerOf } from '../auth/access.ts';
 import type { Database } from '../db/database-types.ts';
 import { AppError } from '../http/errors.ts';
 import { errorResponses } from '../http/responses.ts';
+import type { SealingKey } from '../secrets/sealing.ts';
 import { issueCreditNote } from './credit-note.service.ts';
 import { findInvoiceDetail, listInvoices } from './invoice.repository.ts';
 import { recordPayment } from './payment.service.ts';
@@ -29,7 +30,13 @@ import {
   purchaseInvoiceOf,
 } from './refund.service.ts';
 
-export type BillingRouteDeps = { db: Kysely<Database>; clock: () => Date; helpDesk?: HelpDeskRefundFacts };
+export type BillingRouteDeps = {
+  db: Kysely<Database>;
+  clock: () => Date;
+  helpDesk?: HelpDeskRefundFacts;
+  /** Seals license keys in the notice of a renewal that a payment completes (R0.4, docs/licensing.md). */
+  sealingKey?: SealingKey;
+};
 
 const DENIED = ['UNAUTHENTICATED', 'FORBIDDEN'] as const;
 const READ = { access: { scope: 'billing:read', customer: true } } as const;
@@ -97,6 +104,7 @@ export function registerBillingRoutes(app: FastifyInstance, deps: BillingRouteDe
         viewer: viewerOf(request),
         now: deps.clock(),
         clientIp: request.ip,
+        sealingKey: deps.sealingKey,
       });
       return reply.code(outcome.duplicate ? 200 : 201).send(outcome);
     },

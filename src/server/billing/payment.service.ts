@@ -2,13 +2,23 @@ import type { Kysely } from 'kysely';
 import type { InvoiceSummary, Payment, PaymentRequest } from '../../schema/billing.schema.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/access.ts';
+import { applyPaidRenewal } from '../contracts/contract-paid-renewal.ts';
 import type { Database } from '../db/database-types.ts';
 import { newId } from '../db/ids.ts';
 import { AppError } from '../http/errors.ts';
+import type { SealingKey } from '../secrets/sealing.ts';
 import { notifyBilling } from './billing-notices.ts';
 import { findInvoiceSummary, toPayment } from './invoice.repository.ts';
 
 export type PaymentOutcome = { payment: Payment; duplicate: boolean; invoice: InvoiceSummary };
+
+/** Who records the payment (audit) and the key that seals license keys in a renewal's notice. */
+export type PaymentContext = {
+  viewer: Viewer;
+  now: Date;
+  clientIp?: string | null;
+  sealingKey?: SealingKey | undefined;
+};
 
 export type PaymentRefusal = 'CURRENCY_MISMATCH' | 'AMOUNT_EXCEEDS_OPEN' | 'PROVIDER_REF_OTHER_INVOICE';
 
@@ -21,7 +31,7 @@ export async function recordPayment(
   db: Kysely<Database>,
   invoiceId: string,
   input: PaymentRequest,
-  ctx: { viewer: Viewer; now: Date; clientIp?: string | null },
+  ctx: PaymentContext,
 ): Promise<PaymentOutcome> {
   try {
     return await db.transaction().execute((trx) => recordInTransaction(trx, invoiceId, input, ctx));
@@ -39,7 +49,7 @@ async function recordInTransaction(
   trx: Kysely<Database>,
   invoiceId: string,
   input: PaymentRequest,
-  ctx: { viewer: Viewer; now: Date; clientIp?: string | null },
+  ctx: PaymentContext,
 ): Promise<PaymentOutcome> {
   const locked = await trx
     .selectFrom('invoices')
@@ -96,6 +106,15 @@ async function recordInTransaction(
   );
   const invoice = await findInvoiceSummary(trx, invoiceId, null);
   if (!invoice) throw new Error(`invoice ${invoiceId} vanished`);
+  if (invoice.amountDueMinor === 0 && invoice.amountPaidMinor > 0) {
+    // R0.4 (S0): a customer's renewal waiting for this payment gets its terms now, served from the payment date.
+    await applyPaidRenewal(trx, invoice, row.received_at, {
+      viewer: ctx.viewer,
+      now: ctx.now,
+      clientIp: ctx.clientIp ?? null,
+      sealingKey: ctx.sealingKey,
+    });
+  }
   await notifyBilling(
     trx,
     { topic: 'invoice.payment-received', paymentId: row.id, amountMinor: row.amount_minor },

@@ -40,7 +40,7 @@ export function invoiceInputOf(
       ? {
           instalments: {
             count: payment.count,
-            firstDueOn: quote.orderedOn,
+            firstDueOn: quoted.firstDueOn,
             everyMonths: payment.everyMonths,
             upfrontLines: payment.upfrontLines,
           },
@@ -60,7 +60,7 @@ export async function notifyOrder(
   organisationId: string,
   product: { id: string; name: string },
   result: OrderResult,
-  sealingKey: SealingKey,
+  sealingKey: SealingKey | undefined,
   now: Date,
 ): Promise<void> {
   const recipients = await customerAdminEmails(trx, organisationId);
@@ -86,7 +86,11 @@ export async function notifyOrder(
           newTerms: quote.newTerms,
           lastCoveredDay: quote.expiresOn === null ? null : addDays(quote.expiresOn, -1),
         },
-        licenseKeys: sealLicenseKeys(sealingKey, result.licenseKeys),
+        // Without a sealing key (a payment recorded outside the app) the notice names keys by prefix only.
+        licenseKeys:
+          sealingKey === undefined
+            ? result.licenseKeys.map(({ major, prefix }) => ({ major, prefix }))
+            : sealLicenseKeys(sealingKey, result.licenseKeys),
         explanation: quote.explanation,
       },
     },

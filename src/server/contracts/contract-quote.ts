@@ -1,4 +1,4 @@
-import { addDays, type CivilDate } from '../../core/contract/civil-date.ts';
+import { addDays, type CivilDate, maxCivilDate, toPlainDate } from '../../core/contract/civil-date.ts';
 import { termOn } from '../../core/contract/coverage.queries.ts';
 import { firstTerm } from '../../core/contract/coverage.ts';
 import type { CoverageTerm } from '../../core/contract/coverage.types.ts';
@@ -31,7 +31,14 @@ export type QuoteRefusal = {
 };
 
 /** A quote plus what the order writes besides it: the payment schedule of the invoice. */
-export type Quoted = { ok: true; quote: Quote; payment: PaymentSchedule; priceLines: PriceLine[] };
+export type Quoted = {
+  ok: true;
+  quote: Quote;
+  payment: PaymentSchedule;
+  priceLines: PriceLine[];
+  /** When the first payment is due (R4.2: instalments start with the served term). */
+  firstDueOn: CivilDate;
+};
 export type QuoteOutcome = Quoted | QuoteRefusal;
 
 export interface PurchaseQuoteInput {
@@ -61,7 +68,7 @@ export function quotePurchase(input: PurchaseQuoteInput): QuoteOutcome {
   const termWords = `First term (R0.1): ${formatTermLength(plan.coverage.term, 1)} from ${term.startsOn}, covered until ${addDays(term.endsOn, -1)} (expires ${term.endsOn}).`;
   return assemble({
     kind: 'purchase',
-    price,
+    price: alignInstalments(price, term, input.purchasedOn),
     tax: input.tax,
     orderedOn: input.purchasedOn,
     newTerms: [term],
@@ -157,9 +164,10 @@ export function quoteRenewal(input: RenewalQuoteInput): QuoteOutcome {
     }
     return priceRefusal(price.reason, price.message, plan);
   }
+  const served = renewal.newTerms.find((t) => t.givesService);
   return assemble({
     kind: renewal.needsReinstatementFee ? 'reinstatement' : 'renewal',
-    price,
+    price: served === undefined ? price : alignInstalments(price, served, input.renewOn),
     tax: input.tax,
     orderedOn: input.renewOn,
     newTerms: renewal.newTerms,
@@ -228,13 +236,52 @@ function commitmentStart(terms: readonly CoverageTerm[], index: number, startsOn
   return startsOn;
 }
 
+type Priced = Assembly['price'];
+
+/**
+ * R4.2: monthly instalments follow the served term — the first is due when service starts (or on the
+ * order date when that is later), one per whole month of the served term (at least 1), so a short
+ * reinstated term is not paid over a whole year and an early renewal is not paid before its term.
+ */
+function alignInstalments(
+  price: Priced,
+  served: { startsOn: CivilDate; endsOn: CivilDate },
+  orderedOn: CivilDate,
+): Priced {
+  const payment = price.payment;
+  if (payment.kind !== 'instalments') return price;
+  const firstDueOn = maxCivilDate(served.startsOn, orderedOn);
+  const months = toPlainDate(served.startsOn).until(toPlainDate(served.endsOn), {
+    largestUnit: 'months',
+  }).months;
+  const count = Math.max(1, Math.floor(months / payment.everyMonths));
+  const said = `in ${payment.count} instalments`;
+  const explanation =
+    count === payment.count
+      ? price.explanation
+      : price.explanation.replace(said, `in ${count} instalments (one per whole month of the served term)`);
+  return {
+    ...price,
+    payment: { ...payment, count },
+    firstDueOn,
+    explanation: `${explanation} The first instalment is due on ${firstDueOn}.`,
+  };
+}
+
 function priceRefusal(reason: string, message: string, plan: Plan): QuoteRefusal {
   return { ok: false, code: 'PRICE_UNAVAILABLE', reason, message, details: { planKey: plan.key } };
 }
 
 interface Assembly {
   kind: Quote['kind'];
-  price: { currency: string; lines: PriceLine[]; payment: PaymentSchedule; explanation: string };
+  price: {
+    currency: string;
+    lines: PriceLine[];
+    payment: PaymentSchedule;
+    explanation: string;
+    /** When the first payment is due; default the order date. */
+    firstDueOn?: CivilDate;
+  };
   tax: TaxRate;
   orderedOn: CivilDate;
   newTerms: CoverageTerm[];
@@ -246,7 +293,8 @@ interface Assembly {
 
 function assemble(a: Assembly): Quoted {
   const invoice = buildInvoice({ currency: a.price.currency, taxRate: a.tax, lines: a.price.lines });
-  const instalments = schedulePayments(invoice, a.price.payment, a.orderedOn);
+  const firstDueOn = a.price.firstDueOn ?? a.orderedOn;
+  const instalments = schedulePayments(invoice, a.price.payment, firstDueOn);
   const quote: Quote = {
     kind: a.kind,
     currency: invoice.currency,
@@ -274,6 +322,7 @@ function assemble(a: Assembly): Quoted {
     orderedOn: a.orderedOn,
     seats: a.seats,
     explanation: a.explanation,
+    pendingPayment: false,
   };
-  return { ok: true, quote, payment: a.price.payment, priceLines: a.price.lines };
+  return { ok: true, quote, payment: a.price.payment, priceLines: a.price.lines, firstDueOn };
 }

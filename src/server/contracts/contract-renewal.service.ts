@@ -12,6 +12,7 @@ import type { OrderContext } from './contract.service.ts';
 import { type ContractFacts, loadContractFacts } from './contract-facts.ts';
 import { invoiceInputOf, notifyOrder, refusalError, todayFor } from './contract-order.ts';
 import { type Quoted, quoteAddedSeats, quoteRenewal } from './contract-quote.ts';
+import { refuseFewerSeats } from './contract-seats.ts';
 
 // R0.4, R0.5, R0.7, R4.2, R4.4: renewals and added users. A write locks the contract row first
 // (SELECT … FOR UPDATE) and reads the terms after the lock, so parallel renewals append one after another.
@@ -50,23 +51,26 @@ export function addSeats(db: Db, contractId: string, body: AddSeatsRequest, ctx:
 }
 
 async function writeOrder(db: Db, contractId: string, input: Input, ctx: OrderContext): Promise<OrderResult> {
+  refuseCustomerUser(ctx);
   return db.transaction().execute(async (trx) => {
     const locked = await lockContract(trx, contractId, organisationIdFilter(ctx.viewer));
     if (!locked) throw notFound(contractId);
     const { facts, product, quoted, inputs } = await decide(trx, contractId, input, ctx);
     const { quote } = quoted;
+    const pending = quote.pendingPayment;
     const orgId = facts.contract.organisationId;
     const orderId = await insertOrder(trx, {
       contractId,
       kind: quote.kind,
       orderedOn: quote.orderedOn,
-      quote: { inputs, quote },
+      // R0.4 payment-date: a pending renewal's terms are planned again and appended when it is paid.
+      quote: pending ? { inputs, quote, applyOnPayment: true } : { inputs, quote },
       createdBy: ctx.viewer.accountId,
     });
-    await appendTerms(trx, contractId, orderId, quote.newTerms);
+    if (!pending) await appendTerms(trx, contractId, orderId, quote.newTerms);
     const invoice = await issueInvoice(trx, invoiceInputOf(orgId, orderId, quoted, ctx.tax), ctx.now);
     const keys =
-      input.kind === 'renewal'
+      input.kind === 'renewal' && !pending
         ? await syncLicenseKeys(trx, contractId, ctx.now, ctx.sealingKey)
         : { issued: [] };
     const result: OrderResult = {
@@ -75,24 +79,37 @@ async function writeOrder(db: Db, contractId: string, input: Input, ctx: OrderCo
       invoice: { id: invoice.id, number: invoice.number, totalMinor: invoice.totals.totalMinor },
       quote,
       licenseKeys: keys.issued,
+      pendingPayment: pending,
     };
     const topic = input.kind === 'renewal' ? 'contract.renewed' : 'contract.users-added';
-    await notifyOrder(trx, topic, orgId, product, result, ctx.sealingKey, ctx.now);
+    // A pending renewal's 'contract.renewed' notice is written when it is paid (contract-paid-renewal.ts).
+    if (!pending) await notifyOrder(trx, topic, orgId, product, result, ctx.sealingKey, ctx.now);
     await recordAudit(
       trx,
       {
-        action: topic,
+        action: pending ? 'contract.renewal-ordered' : topic,
         viewer: ctx.viewer,
         organisationId: orgId,
         subjectType: 'contract',
         subjectId: contractId,
-        details: { orderId, kind: quote.kind, invoiceNumber: invoice.number },
+        details: { orderId, kind: quote.kind, invoiceNumber: invoice.number, pendingPayment: pending },
         clientIp: ctx.clientIp,
       },
       ctx.now,
     );
     return result;
   });
+}
+
+/** Contract writes by a customer (renewals, added users) need the customer-admin role (docs/contracts-api.md). */
+function refuseCustomerUser(ctx: OrderContext): void {
+  if (ctx.viewer.kind === 'customer' && ctx.viewer.role !== 'customer-admin') {
+    throw new AppError(
+      'FORBIDDEN',
+      "Only the organisation's customer-admins may renew a contract or add users; a customer-user may quote.",
+      { requiredRole: 'customer-admin' },
+    );
+  }
 }
 
 type Decision = { facts: ContractFacts; product: Product; quoted: Quoted; inputs: Record<string, unknown> };
@@ -117,7 +134,7 @@ async function decide(db: Db, contractId: string, input: Input, ctx: OrderContex
   }
   const body = input.body;
   const renewOn = body.renewOn ?? today;
-  const seats = isPerUser ? (body.seats ?? (await renewalSeats(db, facts))) : undefined;
+  const seats = isPerUser ? await renewalSeats(db, facts, body.seats, ctx.viewer) : undefined;
   const quoted = quoteRenewal({
     plan,
     productCategory: product.category,
@@ -132,6 +149,7 @@ async function decide(db: Db, contractId: string, input: Input, ctx: OrderContex
     tax: ctx.tax,
   });
   if (!quoted.ok) throw refusalError(quoted);
+  if (awaitsPayment(plan, ctx, body) && quoted.quote.totals.totalMinor > 0) markPending(quoted);
   const inputs = {
     ...body,
     renewOn,
@@ -147,13 +165,40 @@ async function decide(db: Db, contractId: string, input: Input, ctx: OrderContex
 
 /**
  * R4.1: a per-user renewal is priced for the systems linked to the contract, counted by its plan's rule;
- * without such an inventory, for the seats on the contract (last order plus users added since).
+ * without such an inventory (or when it counts nobody), for the seats on the contract (last order plus
+ * users added since). A customer may pay for more users than that, never fewer (staff may).
  */
-async function renewalSeats(db: Db, facts: ContractFacts): Promise<number | undefined> {
+async function renewalSeats(
+  db: Db,
+  facts: ContractFacts,
+  asked: number | undefined,
+  viewer: OrderContext['viewer'],
+): Promise<number | undefined> {
   const { plan, contract } = facts;
   const counting = plan.price.rule === 'per-user' ? plan.price.counting : undefined;
   const counted = await countSeats(db, contract.organisationId, { contractId: contract.id, counting });
-  return counted ?? (await currentSeats(db, contract.id)) ?? undefined;
+  const known =
+    (counted === undefined || counted === 0 ? null : counted) ?? (await currentSeats(db, contract.id));
+  refuseFewerSeats(viewer, asked, known ?? undefined);
+  return asked ?? known ?? undefined;
+}
+
+/**
+ * R0.4 decision: under `serviceResumesFrom: 'payment-date'` a customer's renewal (which never carries
+ * paidOn) waits for its payment. Staff renewals record a paid order (paidOn, default the order date).
+ */
+function awaitsPayment(plan: ContractFacts['plan'], ctx: OrderContext, body: RenewalRequest): boolean {
+  return (
+    plan.renewal.serviceResumesFrom === 'payment-date' &&
+    ctx.viewer.kind === 'customer' &&
+    body.paidOn === undefined
+  );
+}
+
+function markPending(quoted: Quoted): void {
+  const q = quoted.quote;
+  q.pendingPayment = true;
+  q.explanation = `Service starts on the day the invoice is paid (R0.4): nothing is appended before then, and the dates below assume payment on ${q.orderedOn}; paid later, the term keeps its dates and the unserved gap runs to the payment date. ${q.explanation}`;
 }
 
 /** Back-office dates are staff only: a customer orders today (customers may not set renewOn, paidOn, addedOn). */

@@ -23,6 +23,7 @@ import {
 } from './contract.repository.ts';
 import { invoiceInputOf, notifyOrder, refusalError, todayFor } from './contract-order.ts';
 import { type Quoted, quotePurchase } from './contract-quote.ts';
+import { refuseFewerSeats } from './contract-seats.ts';
 
 // R0.1, R0.2, R0.6, R0.7: a purchase is a contract, its first term, an order with the whole quote, an
 // invoice, a license with its key and a notice, all in one transaction.
@@ -47,7 +48,7 @@ export type PreparedPurchase = { product: ProductForSale; purchasedOn: string; q
 export async function preparePurchase(
   db: Db,
   input: PurchaseRequest,
-  ctx: Pick<OrderContext, 'tax' | 'now'>,
+  ctx: Pick<OrderContext, 'tax' | 'now'> & { viewer?: Viewer },
 ): Promise<PreparedPurchase> {
   if (!(await organisationExists(db, input.organisationId))) {
     throw new AppError('NOT_FOUND', `body.organisationId: no organisation ${input.organisationId}.`);
@@ -67,7 +68,7 @@ export async function preparePurchase(
     productCategory: product.category,
     listPriceMinor: product.listPriceMinor,
     purchasedOn,
-    seats: await seatsForPurchase(db, input, product.plan),
+    seats: await seatsForPurchase(db, input, product.plan, ctx.viewer),
     billing: input.billing,
     discountMinor: input.discountMinor,
     tax: ctx.tax,
@@ -80,9 +81,18 @@ export async function preparePurchase(
  * R4.1: the users a per-user purchase is priced for: the seats given, else the organisation's systems
  * inventory counted by the plan's rule (undefined without an inventory: the price asks for seats).
  */
-async function seatsForPurchase(db: Db, input: PurchaseRequest, plan: Plan): Promise<number | undefined> {
+async function seatsForPurchase(
+  db: Db,
+  input: PurchaseRequest,
+  plan: Plan,
+  viewer: Viewer | undefined,
+): Promise<number | undefined> {
   if (plan.price.rule !== 'per-user') return undefined;
-  return input.seats ?? (await countSeats(db, input.organisationId, { counting: plan.price.counting }));
+  const counted = await countSeats(db, input.organisationId, { counting: plan.price.counting });
+  // An inventory that counts nobody is no count: the price asks for seats.
+  const known = counted === 0 ? undefined : counted;
+  if (viewer !== undefined) refuseFewerSeats(viewer, input.seats, known);
+  return input.seats ?? known;
 }
 
 /** R0.2: one contract per customer and product; the existing one is named in details.contractId. */
@@ -173,6 +183,7 @@ async function writePurchase(
     invoice: { id: invoice.id, number: invoice.number, totalMinor: invoice.totals.totalMinor },
     quote,
     licenseKeys: keys.issued,
+    pendingPayment: false,
   };
   await notifyOrder(
     trx,
