@@ -15,13 +15,15 @@ export function registerMetrics(app: FastifyInstance): Registry {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  app.addHook('onResponse', async (request, reply) => {
+  // Callback style, not async: it runs for every request and should not cost a promise.
+  app.addHook('onResponse', (request, reply, done) => {
     // The route pattern, never the raw URL: raw URLs would give one series per id.
     const route = request.routeOptions.url ?? 'unmatched';
     duration.observe(
       { method: request.method, route, status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    done();
   });
   return registry;
 }
