@@ -29,6 +29,7 @@ const READ = { scope: 'licenses:read', customer: true } as const;
 const WRITE = { scope: 'licenses:write', customer: true } as const;
 const DENIED = ['UNAUTHENTICATED', 'FORBIDDEN'] as const;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const NOT_FOUND = { found: false } as const;
 
 /** Licenses and keys, the public validation API, offline license files and the public signing key. */
 export async function registerLicenseRoutes(
@@ -75,13 +76,16 @@ export async function registerLicenseRoutes(
       body: ValidateLicenseBodySchema,
       response: { 200: ValidationResultSchema, ...errorResponses('VALIDATION_FAILED', 'RATE_LIMITED') },
     },
-    handler: async (request) => {
+    // Not async: a malformed key or a warm cache answers synchronously (Fastify sends a plain return
+    // value at once); only a cache miss returns a promise. Saves a promise and a tick per validation.
+    handler: (request) => {
       const { key, version, features } = request.body;
+      const query = { version, features };
+      if (!isWellFormedLicenseKey(key)) return decideValidationMemo(NOT_FOUND, query, deps.clock());
       const hash = keyHashOf(request);
-      const snapshot = !isWellFormedLicenseKey(key)
-        ? ({ found: false } as const)
-        : (cache.peek(hash) ?? (await cache.get(hash)));
-      return decideValidationMemo(snapshot, { version, features }, deps.clock());
+      const warm = cache.peek(hash);
+      if (warm !== undefined) return decideValidationMemo(warm, query, deps.clock());
+      return cache.get(hash).then((snapshot) => decideValidationMemo(snapshot, query, deps.clock()));
     },
   });
 
