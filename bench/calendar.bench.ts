@@ -1,8 +1,8 @@
 // The calendar benchmark (issue 2 §3 "Speed"): add 16 working hours to 100 000 seeded random
 // starts on a Mon–Fri 09:00–18:00 Europe/Berlin calendar with German public holidays, with our
 // engine's numeric API and with dayjs-business-time and moment-business-time on the same starts.
-// Prints a summary and writes bench/RESULTS.md. Run: npm run bench (see bench/README.md).
-import { readFileSync, writeFileSync } from 'node:fs';
+// Prints a summary and writes its section of bench/RESULTS.md. Run: npm run bench (see bench/README.md).
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Temporal } from 'temporal-polyfill';
@@ -29,6 +29,7 @@ import {
   type Rates,
   timeRounds,
 } from './report.ts';
+import { CALENDAR_SECTION, writeSection } from './results-file.ts';
 import { generateStarts } from './starts.ts';
 
 const CALENDAR_FILE = 'examples/calendars/berlin-business.yaml';
@@ -273,8 +274,9 @@ function main(): void {
   const report = renderReport(measured, agreements, { n: starts.length, mix, loadAtStart, edgeCases });
   if (args['no-write']) process.stdout.write(report);
   else {
-    writeFileSync(args.out, report);
-    log(`wrote ${args.out}`);
+    // Only the calendar's part: other benches (license validation) keep their sections of the file.
+    writeSection(args.out, CALENDAR_SECTION, report);
+    log(`wrote the calendar section of ${args.out}`);
   }
 }
 
