@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { buildApp } from '../server/app.ts';
+import { startIdempotencySweeper } from '../server/billing/idempotency-sweeper.ts';
 import { type Config, loadConfig } from '../server/config.ts';
 import { DataDirInUseError, DataDirUnusableError } from '../server/db/data-dir-lock.ts';
 import { createDatabase, type DatabaseHandle } from '../server/db/database.ts';
@@ -9,7 +10,6 @@ import { seedDemo, storePresetPlans } from '../server/demo/demo.seed.ts';
 import { DEMO_CUSTOMER_EMAIL, seedDemoCommerce } from '../server/demo/demo-commerce.seed.ts';
 import { ensureFirstAdmin } from '../server/demo/first-admin.ts';
 import { createLogger } from '../server/http/logger.ts';
-import { startIdempotencySweeper } from '../server/billing/idempotency-sweeper.ts';
 import { startBackupPurgeScheduler } from '../server/systems/backup-purge.ts';
 import { BackupStore } from '../server/systems/backup-store.ts';
 import { CliError, runAction } from './cli-io.ts';
