@@ -70,7 +70,7 @@ export async function applyPaidRenewal(
     clientIp: ctx.clientIp,
   };
   if (!renewal.ok) {
-    // Paid too late for the terms bought (the lapse now outruns them): recorded for staff to settle.
+    // The core refused the renewal as of the payment: recorded for staff to settle (docs/contracts-api.md).
     await recordAudit(
       trx,
       {
