@@ -30,6 +30,9 @@ const WRITE = { scope: 'licenses:write', customer: true } as const;
 const DENIED = ['UNAUTHENTICATED', 'FORBIDDEN'] as const;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const NOT_FOUND = { found: false } as const;
+const rethrow = (error?: Error) => {
+  if (error) throw error;
+};
 
 /** Licenses and keys, the public validation API, offline license files and the public signing key. */
 export async function registerLicenseRoutes(
@@ -63,7 +66,6 @@ export async function registerLicenseRoutes(
   r.post('/v1/licenses/validate', {
     config: { access: 'public' },
     onRequest: throttle.byIp,
-    preHandler: throttle.byKey,
     // The answer is built by decideValidation to the schema's type; skip zod's re-parse on the way out.
     serializerCompiler: () => (data) => JSON.stringify(data),
     schema: {
@@ -78,7 +80,10 @@ export async function registerLicenseRoutes(
     },
     // Not async: a malformed key or a warm cache answers synchronously (Fastify sends a plain return
     // value at once); only a cache miss returns a promise. Saves a promise and a tick per validation.
-    handler: (request) => {
+    handler: (request, reply) => {
+      // The per-key limit, checked here rather than as a preHandler hook (a hook stage costs more than
+      // the check); it answers synchronously, and a refusal is thrown to the error handler as before.
+      throttle.byKey(request, reply, rethrow);
       const { key, version, features } = request.body;
       const query = { version, features };
       if (!isWellFormedLicenseKey(key)) return decideValidationMemo(NOT_FOUND, query, deps.clock());
