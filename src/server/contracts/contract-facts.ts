@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { CoverageTerm } from '../../core/contract/coverage.types.ts';
 import { type Plan, planSchema } from '../../core/plan/plan.schema.ts';
 import type { Database } from '../db/database-types.ts';
@@ -80,11 +80,40 @@ export async function loadContractFacts(
   };
 }
 
+/**
+ * R5.1: a refund is a credit note, never an edit — and a credit note that refunds an order's invoice
+ * in full voids the terms that order bought (they stay stored; every reader skips them). Use this
+ * filter wherever coverage is read.
+ */
+export function isNotRefunded(eb: ExpressionBuilder<Database, 'coverage_terms'>) {
+  return eb.not(
+    eb.exists(
+      eb
+        .selectFrom('invoices')
+        .select(sql.lit(1).as('one'))
+        .whereRef('invoices.order_id', '=', 'coverage_terms.order_id')
+        .where('invoices.total_minor', '>', 0)
+        .where(
+          (inner) =>
+            inner
+              .selectFrom('credit_notes')
+              .select((c) =>
+                c.fn.coalesce(c.fn.sum<number>('credit_notes.amount_minor'), sql.lit(0)).as('credited'),
+              )
+              .whereRef('credit_notes.invoice_id', '=', 'invoices.id'),
+          '>=',
+          (inner) => inner.ref('invoices.total_minor'),
+        ),
+    ),
+  );
+}
+
 export async function loadTerms(db: Kysely<Database>, contractId: string): Promise<CoverageTerm[]> {
   const rows = await db
     .selectFrom('coverage_terms')
     .select(['kind', 'starts_on', 'ends_on', 'gives_service'])
     .where('contract_id', '=', contractId)
+    .where(isNotRefunded)
     .orderBy('seq')
     .execute();
   return rows.map((r) => ({

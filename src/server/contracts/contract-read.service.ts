@@ -13,7 +13,7 @@ import type { Database } from '../db/database-types.ts';
 import { loadReleases } from '../licenses/license-keys.service.ts';
 import { currentSeats } from './contract.repository.ts';
 import { entitlementSummary } from './contract-entitlement.service.ts';
-import { loadContractFacts } from './contract-facts.ts';
+import { isNotRefunded, loadContractFacts } from './contract-facts.ts';
 import { todayFor } from './contract-order.ts';
 
 // Reads: one contract with its coverage, state and entitlements today (R0.3, R1.1, R4.3), the list, and
@@ -97,6 +97,7 @@ async function termsOf(db: Db, contractIds: string[]): Promise<Map<string, Cover
     .selectFrom('coverage_terms')
     .select(['contract_id', 'kind', 'starts_on', 'ends_on', 'gives_service'])
     .where('contract_id', 'in', contractIds)
+    .where(isNotRefunded)
     .orderBy('contract_id')
     .orderBy('seq')
     .execute();
