@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AccountDetails, AccountUpdate } from '../../schema/accounts.schema.ts';
-import type { Role } from '../../schema/auth.schema.ts';
+import type { AccountRole, Role } from '../../schema/auth.schema.ts';
 import type { Database } from '../db/database-types.ts';
 import { newId } from '../db/ids.ts';
 import { normalizeEmail } from './accounts.service.ts';
@@ -158,25 +158,44 @@ export async function updateAccount(
       )
     )
       return { ok: false, code: 'LAST_ADMIN' } as const;
-    const disabledAt =
-      change.disabled === undefined
-        ? current.disabled_at
-        : change.disabled
-          ? (current.disabled_at ?? now)
-          : null;
+    const update = accountUpdate(change, current.disabled_at, now);
     const row = await trx
       .updateTable('accounts')
-      .set({
-        ...(change.name === undefined ? {} : { name: change.name }),
-        ...(change.role === undefined ? {} : { role: change.role }),
-        disabled_at: disabledAt,
-      })
+      .set(update.set)
       .where('id', '=', id)
       .returning(DETAIL_COLUMNS)
       .executeTakeFirstOrThrow();
-    if (disabledAt !== null) await trx.deleteFrom('sessions').where('account_id', '=', id).execute();
+    if (update.endsSessions) await endSessions(trx, id);
     return { ok: true, account: toAccountDetails(row) } as const;
   });
+}
+
+export type AccountChange = {
+  name?: string | undefined;
+  role?: AccountRole | undefined;
+  disabled?: boolean | undefined;
+};
+
+/**
+ * The column values of a name/role/disabled change, shared by staff and customer account edits.
+ * Disabling keeps the first disable time; a disabled account's sessions end (endsSessions).
+ */
+export function accountUpdate(change: AccountChange, disabledAt: Date | null, now: Date) {
+  const nextDisabledAt =
+    change.disabled === undefined ? disabledAt : change.disabled ? (disabledAt ?? now) : null;
+  return {
+    set: {
+      ...(change.name === undefined ? {} : { name: change.name }),
+      ...(change.role === undefined ? {} : { role: change.role }),
+      disabled_at: nextDisabledAt,
+    },
+    endsSessions: nextDisabledAt !== null,
+  };
+}
+
+/** Signs the account out everywhere. */
+export async function endSessions(db: Kysely<Database>, accountId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('account_id', '=', accountId).execute();
 }
 
 /** A fresh one-time sign-in link for the account; the link is `<base>/v1/auth/one-time/<token>`. */

@@ -3,6 +3,7 @@ import type { CustomerRole } from '../../schema/auth.schema.ts';
 import type { CustomerUser, CustomerUserUpdate } from '../../schema/customers.schema.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
 import type { Viewer } from '../auth/access.ts';
+import { accountUpdate, endSessions } from '../auth/account-admin.service.ts';
 import { normalizeEmail } from '../auth/accounts.service.ts';
 import type { AccountsTable } from '../auth/auth.tables.ts';
 import { createOneTimeToken } from '../auth/sessions.service.ts';
@@ -225,23 +226,14 @@ export async function updateCustomerUser(
     const stopsBeingAdmin = change.disabled === true || change.role === 'customer-user';
     if (viewer.kind === 'customer' && stopsBeingAdmin && admins.length === 1 && admins[0] === userId)
       return { ok: false, code: 'LAST_ADMIN' } as const;
-    const disabledAt =
-      change.disabled === undefined
-        ? current.disabled_at
-        : change.disabled
-          ? (current.disabled_at ?? now)
-          : null;
+    const update = accountUpdate(change, current.disabled_at, now);
     const row = await trx
       .updateTable('accounts')
-      .set({
-        ...(change.name === undefined ? {} : { name: change.name }),
-        ...(change.role === undefined ? {} : { role: change.role }),
-        disabled_at: disabledAt,
-      })
+      .set(update.set)
       .where('id', '=', userId)
       .returning(USER_COLUMNS)
       .executeTakeFirstOrThrow();
-    if (disabledAt !== null) await trx.deleteFrom('sessions').where('account_id', '=', userId).execute();
+    if (update.endsSessions) await endSessions(trx, userId);
     await auditUser(trx, 'customer.user-changed', viewer, row, { change }, now);
     return { ok: true, user: toCustomerUser(row) } as const;
   });
