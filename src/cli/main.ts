@@ -15,6 +15,7 @@ const commandGroups: Record<string, () => Promise<Register>> = {
   renew: async () => (await import('./contract.command.ts')).registerRenewCommand,
   import: async () => (await import('./import.command.ts')).registerImportCommands,
   backups: async () => (await import('./backups.command.ts')).registerBackupCommands,
+  tickets: async () => (await import('./tickets.command.ts')).registerTicketCommands,
 };
 
 const program = new Command();

@@ -12,6 +12,7 @@ import { ensureFirstAdmin } from '../server/demo/first-admin.ts';
 import { createLogger } from '../server/http/logger.ts';
 import { startBackupPurgeScheduler } from '../server/systems/backup-purge.ts';
 import { BackupStore } from '../server/systems/backup-store.ts';
+import { startTicketWorkers } from '../server/tickets/ticket-workers.ts';
 import { CliError, runAction } from './cli-io.ts';
 import { loadCliSealingKey } from './sealing-key.ts';
 
@@ -57,6 +58,9 @@ async function serve(demo: boolean): Promise<void> {
     app.server.once('close', purge.stop);
     // Idempotency keys older than 24 h protect nothing: delete them hourly (docs/billing.md).
     app.server.once('close', startIdempotencySweeper(handle.db, logger).stop);
+    // SLA warnings and breaches, auto-closes: jobs at their instants (UPKEEP_WORKERS, default 1).
+    const workers = startTicketWorkers(handle.db, config.workers, logger);
+    app.server.once('close', () => void workers.stop());
     stopOnSignal(app, handle);
   } catch (error) {
     await handle.close();

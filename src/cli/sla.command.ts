@@ -21,6 +21,46 @@ export function registerSlaCommands(program: Command): void {
     .option('--impact <impact>', `ticket impact (${impactSchema.options.join(', ')})`)
     .option('--json', 'print JSON')
     .action((options: DueOptions) => runAction(options.json === true, () => dueAction(options)));
+  sla
+    .command('recompute')
+    .description(
+      'After a plan or calendar change: re-pin open tickets to the latest plan version and recompute their clocks ' +
+        '(time used so far is kept; audited per ticket). Stop `upkeep serve` first on the embedded database.',
+    )
+    .option('--ticket <id>', 'only this ticket')
+    .option('--dry-run', 'show what would change, change nothing')
+    .option('--json', 'print JSON')
+    .action((flags: RecomputeFlags) => runAction(flags.json === true, () => recomputeAction(flags)));
+}
+
+type RecomputeFlags = { ticket?: string; dryRun?: boolean; json?: boolean };
+
+async function recomputeAction(flags: RecomputeFlags): Promise<void> {
+  // Loaded only here: `sla due` needs no database.
+  const { openCliDatabase } = await import('./cli-database.ts');
+  const { recomputeSla } = await import('../server/tickets/sla-recompute.ts');
+  const { handle } = await openCliDatabase();
+  try {
+    const changes = await recomputeSla(
+      handle.db,
+      { ticketId: flags.ticket, dryRun: flags.dryRun === true },
+      new Date(),
+    );
+    if (flags.json)
+      return void process.stdout.write(
+        `${JSON.stringify({ dryRun: flags.dryRun === true, changes }, null, 2)}\n`,
+      );
+    const verb = flags.dryRun ? 'would re-pin' : 're-pinned';
+    process.stdout.write(`${verb} ${changes.length} ticket(s) to the latest plan version\n`);
+    for (const c of changes) {
+      const cal = c.calendarChanged ? 'calendar changed' : 'same calendar';
+      process.stdout.write(
+        `  ${c.ticketId}  ${cal}  next due ${c.nextDueBefore ?? '-'} → ${c.nextDueAfter ?? '-'}\n`,
+      );
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 async function dueAction(options: DueOptions): Promise<void> {

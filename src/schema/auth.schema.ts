@@ -27,6 +27,8 @@ export const SCOPES = [
   'licenses:read',
   'licenses:write',
   'systems:write',
+  'tickets:read',
+  'tickets:write',
 ] as const;
 export const ScopeSchema = z.enum(SCOPES);
 export type Scope = z.infer<typeof ScopeSchema>;

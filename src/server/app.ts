@@ -27,6 +27,8 @@ import { issueKeysOnReleasePublished } from './licenses/license-release-hook.ts'
 import { registerLicenseRoutes } from './licenses/licenses.routes.ts';
 import { loadSealingKey, type SealingKey } from './secrets/sealing.ts';
 import { registerSystemsRoutes } from './systems/systems.routes.ts';
+import { registerTicketRoutes } from './tickets/tickets.routes.ts';
+import { contractBudgets } from './tickets/time.service.ts';
 
 export type AppOptions = {
   config: Config;
@@ -93,6 +95,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const releaseHooks = [issueKeysOnReleasePublished(sealingKey)];
   await registerCatalogRoutes(app, { db, config, clock, releaseHooks });
   registerSystemsRoutes(app, { db, config, clock });
+  registerTicketRoutes(app, { db, clock, budgets: contractBudgets });
   await app.ready();
   return app;
 }

@@ -23,6 +23,8 @@ const envSchema = z.object({
     .default(100 * 1024 * 1024),
   // How often `serve` deletes backups past their retention (R4.3); 0 turns the scheduler off.
   UPKEEP_BACKUP_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
+  UPKEEP_ATTACHMENT_DIR: z.string().min(1).optional(),
+  UPKEEP_WORKERS: z.coerce.number().int().min(0).max(16).default(1),
   UPKEEP_PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
@@ -68,6 +70,10 @@ export type Config = Readonly<{
   backupMaxBytes: number;
   /** Seconds between scheduled backup purges in `serve`; 0 = off. */
   backupPurgeIntervalSeconds: number;
+  /** Where ticket attachments are stored (a directory); see docs/helpdesk.md. */
+  attachmentDir: string;
+  /** Job workers `serve` runs in its own process (SLA instants, auto-close); 0 = run `upkeep worker` apart. */
+  workers: number;
   publicUrl: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   isProduction: boolean;
@@ -103,6 +109,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     backupDir: resolve(e.UPKEEP_BACKUP_DIR ?? defaultBackupDir(e)),
     backupMaxBytes: e.UPKEEP_BACKUP_MAX_BYTES,
     backupPurgeIntervalSeconds: e.UPKEEP_BACKUP_PURGE_INTERVAL_SECONDS,
+    attachmentDir: resolve(e.UPKEEP_ATTACHMENT_DIR ?? defaultAttachmentDir(e)),
+    workers: e.UPKEEP_WORKERS,
     publicUrl: e.UPKEEP_PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
     isProduction: e.NODE_ENV === 'production',
@@ -129,6 +137,10 @@ function defaultArtifactDir(e: z.infer<typeof envSchema>): string {
 /** Backups live beside the embedded database, or in ./.upkeep/backups when a PostgreSQL server holds the data. */
 function defaultBackupDir(e: z.infer<typeof envSchema>): string {
   return e.DATABASE_URL === undefined ? `${e.UPKEEP_DATA_DIR}/backups` : './.upkeep/backups';
+}
+
+function defaultAttachmentDir(e: z.infer<typeof envSchema>): string {
+  return e.DATABASE_URL === undefined ? `${e.UPKEEP_DATA_DIR}/attachments` : './.upkeep/attachments';
 }
 
 /** The sealing key file lives beside the embedded database, or in ./.upkeep with a PostgreSQL server. */

@@ -2,6 +2,7 @@ import type { ColumnType } from 'kysely';
 import type { AuthTables } from '../auth/auth.tables.ts';
 import type { LicenseTables } from '../licenses/licenses.tables.ts';
 import type { SystemsTables } from '../systems/systems.tables.ts';
+import type { HelpDeskTables } from '../tickets/tickets.tables.ts';
 import type { CommerceTables } from './commerce.tables.ts';
 
 /**
@@ -34,4 +35,10 @@ export interface PlanTables {
   plan_versions: PlanVersionsTable;
 }
 
-export interface Database extends PlanTables, AuthTables, CommerceTables, LicenseTables, SystemsTables {}
+export interface Database
+  extends PlanTables,
+    AuthTables,
+    CommerceTables,
+    LicenseTables,
+    SystemsTables,
+    HelpDeskTables {}

@@ -20,6 +20,9 @@ export function errorBody(error: AppError, requestId: string): ErrorBody {
 }
 
 export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
+  const retryAfter = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  if (error.code === 'RATE_LIMITED' && typeof retryAfter === 'number')
+    reply.header('retry-after', String(retryAfter));
   return reply.code(error.status).type('application/json').send(errorBody(error, reply.request.id));
 }
 

@@ -1,0 +1,275 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import type { z } from 'zod';
+import { PageQuerySchema, pageOf } from '../../schema/pagination.schema.ts';
+import {
+  AssignRequestSchema,
+  CloseRequestSchema,
+  MergeRequestSchema,
+  MessageCreateRequestSchema,
+  MessagePostedSchema,
+  QueueQuerySchema,
+  StatusChangeRequestSchema,
+  TicketCreateRequestSchema,
+  TicketDetailSchema,
+  TicketIdParamsSchema,
+  TicketListQuerySchema,
+  TicketMessageSchema,
+  TicketSchema,
+  TicketUpdateRequestSchema,
+} from '../../schema/tickets.schema.ts';
+import { viewerOf } from '../auth/access.ts';
+import type { Database } from '../db/database-types.ts';
+import { errorResponses } from '../http/responses.ts';
+import { createTicket } from './ticket-create.service.ts';
+import { type BudgetReader, detailOf, listMessages, messageById, ticketDetail } from './ticket-detail.ts';
+import {
+  assignTicket,
+  changeStatus,
+  closeByAgent,
+  mergeByAgent,
+  postMessage,
+  updateTicket,
+} from './ticket-lifecycle.service.ts';
+import { listTickets, queuePage, requireTicket, type TicketRow, toTicket } from './ticket-read.ts';
+
+export type TicketRouteDeps = { db: Kysely<Database>; clock: () => Date; budgets: BudgetReader };
+
+export const TICKETS_READ = { scope: 'tickets:read', customer: true } as const;
+export const TICKETS_WRITE = { scope: 'tickets:write', customer: true } as const;
+export const TICKETS_STAFF = { scope: 'tickets:write' } as const;
+export const TICKETS_STAFF_READ = { scope: 'tickets:read' } as const;
+export const DENIED = ['UNAUTHENTICATED', 'FORBIDDEN'] as const;
+export const TAGS = ['tickets'];
+
+/** The help desk's ticket routes: open (behind the gate), read, search, queue, converse, work. */
+export function registerTicketRoutes(app: FastifyInstance, deps: TicketRouteDeps): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { db, clock, budgets } = deps;
+  const detail = async (id: string) => detailOf(db, await requireTicket(db, id, null), clock(), budgets);
+
+  r.post('/v1/tickets', {
+    config: { access: TICKETS_WRITE },
+    schema: {
+      tags: TAGS,
+      summary:
+        'Open a ticket (R2.2) behind the intake gate (R1.1–R1.7): refused ones answer 422 TICKET_REFUSED.',
+      description:
+        'The gate reads the contract for the product and its plan: active coverage, desk registration, the product-update ' +
+        'subscription, the platform version, the channel, the phone quota, suspensions. A refusal is stored with its reason ' +
+        '(`GET /v1/ticket-refusals`); `details.reason` names it. Without a contract, an hourly plan accepts the ticket as billable.',
+      body: TicketCreateRequestSchema,
+      response: {
+        201: TicketDetailSchema,
+        ...errorResponses(
+          'VALIDATION_FAILED',
+          ...DENIED,
+          'CSRF_FAILED',
+          'NOT_FOUND',
+          'TICKET_REFUSED',
+          'RATE_LIMITED',
+        ),
+      },
+    },
+    handler: async (request, reply) => {
+      const { ticket } = await createTicket(db, request.body, { viewer: viewerOf(request), now: clock() });
+      return reply.code(201).send(await detailOf(db, ticket, clock(), budgets));
+    },
+  });
+
+  r.get('/v1/tickets', {
+    config: { access: TICKETS_READ },
+    schema: {
+      tags: TAGS,
+      summary:
+        'List and search tickets, newest first (a customer sees only its organisation, public text only).',
+      querystring: TicketListQuerySchema,
+      response: {
+        200: pageOf(TicketSchema, 'TicketPage'),
+        ...errorResponses('VALIDATION_FAILED', ...DENIED),
+      },
+    },
+    handler: async (request) => listTickets(db, viewerOf(request), request.query),
+  });
+
+  r.get('/v1/tickets/queue', {
+    config: { access: TICKETS_STAFF_READ },
+    schema: {
+      tags: TAGS,
+      summary: 'The agent queue: top priority first (R2.6, S4), then by the next due instant (S1).',
+      querystring: QueueQuerySchema,
+      response: {
+        200: pageOf(TicketSchema, 'TicketQueuePage'),
+        ...errorResponses('VALIDATION_FAILED', ...DENIED),
+      },
+    },
+    handler: async (request) => queuePage(db, request.query),
+  });
+
+  r.get('/v1/tickets/:id', {
+    config: { access: TICKETS_READ },
+    schema: {
+      tags: TAGS,
+      summary:
+        'One ticket with its SLA clocks (consumed time to now), links, maintenance notice and budgets.',
+      params: TicketIdParamsSchema,
+      response: { 200: TicketDetailSchema, ...errorResponses(...DENIED, 'NOT_FOUND') },
+    },
+    handler: async (request) => ticketDetail(db, viewerOf(request), request.params.id, clock(), budgets),
+  });
+
+  r.patch('/v1/tickets/:id', {
+    config: { access: TICKETS_STAFF },
+    schema: {
+      tags: TAGS,
+      summary: 'Change priority, category or impact: clocks are re-targeted keeping the time used (R2.4).',
+      params: TicketIdParamsSchema,
+      body: TicketUpdateRequestSchema,
+      response: {
+        200: TicketDetailSchema,
+        ...errorResponses('VALIDATION_FAILED', ...DENIED, 'CSRF_FAILED', 'NOT_FOUND'),
+      },
+    },
+    handler: async (request) => {
+      await updateTicket(db, viewerOf(request), request.params.id, request.body, clock());
+      return detail(request.params.id);
+    },
+  });
+
+  r.get('/v1/tickets/:id/messages', {
+    config: { access: TICKETS_READ },
+    schema: {
+      tags: TAGS,
+      summary:
+        'The conversation, oldest first, with merged duplicates’ messages; customers see no internal notes.',
+      params: TicketIdParamsSchema,
+      querystring: PageQuerySchema,
+      response: {
+        200: pageOf(TicketMessageSchema, 'TicketMessagePage'),
+        ...errorResponses('VALIDATION_FAILED', ...DENIED, 'NOT_FOUND'),
+      },
+    },
+    handler: async (request) => listMessages(db, viewerOf(request), request.params.id, request.query),
+  });
+
+  r.post('/v1/tickets/:id/messages', {
+    config: { access: TICKETS_WRITE },
+    schema: {
+      tags: TAGS,
+      summary:
+        'Reply (public) or add an internal note (agents). A reply to a merged ticket lands on its survivor (R2.8).',
+      description:
+        'A customer reply to a closed ticket opens a new ticket linked to it (R2.9, S1), through the intake gate; `routed` ' +
+        'says where the message went. Too many posts in a short time answer 429 RATE_LIMITED and are flagged (R1.5).',
+      params: TicketIdParamsSchema,
+      body: MessageCreateRequestSchema,
+      response: {
+        201: MessagePostedSchema,
+        ...errorResponses(
+          'VALIDATION_FAILED',
+          ...DENIED,
+          'CSRF_FAILED',
+          'NOT_FOUND',
+          'TICKET_STATE_CONFLICT',
+          'TICKET_REFUSED',
+          'RATE_LIMITED',
+        ),
+      },
+    },
+    handler: async (request, reply) => {
+      const posted = await postMessage(db, viewerOf(request), request.params.id, request.body, clock());
+      const ticket = toTicket((await requireTicket(db, posted.ticketId, null)) as TicketRow);
+      return reply
+        .code(201)
+        .send({ message: await messageById(db, posted.messageId), ticket, routed: posted.routed });
+    },
+  });
+
+  registerWorkRoutes(app, deps, detail);
+}
+
+const staffWrite = <B extends z.ZodType>(
+  summary: string,
+  body: B,
+  extra: Parameters<typeof errorResponses> = [],
+) => ({
+  tags: TAGS,
+  summary,
+  params: TicketIdParamsSchema,
+  body,
+  response: {
+    200: TicketDetailSchema,
+    ...errorResponses(
+      'VALIDATION_FAILED',
+      ...DENIED,
+      'CSRF_FAILED',
+      'NOT_FOUND',
+      'TICKET_STATE_CONFLICT',
+      ...extra,
+    ),
+  },
+});
+
+function registerWorkRoutes(
+  app: FastifyInstance,
+  deps: TicketRouteDeps,
+  detail: (id: string) => ReturnType<typeof detailOf>,
+): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { db, clock } = deps;
+
+  r.post('/v1/tickets/:id/status', {
+    config: { access: TICKETS_STAFF },
+    schema: staffWrite(
+      'Set open, waiting on the customer (clocks pause, R2.5) or resolved (S1: closes at once, R2.9).',
+      StatusChangeRequestSchema,
+    ),
+    handler: async (request) => {
+      await changeStatus(db, viewerOf(request), request.params.id, request.body.status, clock());
+      return detail(request.params.id);
+    },
+  });
+
+  r.post('/v1/tickets/:id/close', {
+    config: { access: TICKETS_STAFF },
+    schema: staffWrite(
+      'Close by hand, e.g. out of scope with one of the plan’s reasons (R1.6).',
+      CloseRequestSchema,
+    ),
+    handler: async (request) => {
+      await closeByAgent(db, viewerOf(request), request.params.id, request.body, clock());
+      return detail(request.params.id);
+    },
+  });
+
+  r.post('/v1/tickets/:id/assign', {
+    config: { access: TICKETS_STAFF },
+    schema: staffWrite(
+      'Appoint the responsible engineer (S3 4.1: the assignment clock stops). Omit the id to take it yourself.',
+      AssignRequestSchema,
+    ),
+    handler: async (request) => {
+      await assignTicket(
+        db,
+        viewerOf(request),
+        request.params.id,
+        request.body.assigneeAccountId ?? null,
+        clock(),
+      );
+      return detail(request.params.id);
+    },
+  });
+
+  r.post('/v1/tickets/:id/merge', {
+    config: { access: TICKETS_STAFF },
+    schema: staffWrite(
+      'Mark as the same issue (R2.8): this ticket closes into the other and links to it.',
+      MergeRequestSchema,
+    ),
+    handler: async (request) => {
+      await mergeByAgent(db, viewerOf(request), request.params.id, request.body.intoTicketId, clock());
+      return detail(request.params.id);
+    },
+  });
+}
