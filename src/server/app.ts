@@ -27,6 +27,8 @@ import { issueKeysOnReleasePublished } from './licenses/license-release-hook.ts'
 import { registerLicenseRoutes } from './licenses/licenses.routes.ts';
 import { loadSealingKey, type SealingKey } from './secrets/sealing.ts';
 import { registerSystemsRoutes } from './systems/systems.routes.ts';
+import { registerTicketConductRoutes } from './tickets/ticket-conduct.routes.ts';
+import { registerTicketWorkRoutes } from './tickets/ticket-work.routes.ts';
 import { registerTicketRoutes } from './tickets/tickets.routes.ts';
 import { contractBudgets } from './tickets/time.service.ts';
 
@@ -95,7 +97,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const releaseHooks = [issueKeysOnReleasePublished(sealingKey)];
   await registerCatalogRoutes(app, { db, config, clock, releaseHooks });
   registerSystemsRoutes(app, { db, config, clock });
-  registerTicketRoutes(app, { db, clock, budgets: contractBudgets });
+  const desk = { db, config, clock, budgets: contractBudgets };
+  registerTicketRoutes(app, desk);
+  registerTicketWorkRoutes(app, desk);
+  registerTicketConductRoutes(app, desk);
   await app.ready();
   return app;
 }

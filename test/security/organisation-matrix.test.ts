@@ -48,6 +48,7 @@ const PARAMS: Record<string, { fixture: keyof WorldKeys; owned: boolean; kind?: 
   'products/:id': { fixture: 'product', owned: false },
   'releases/:id': { fixture: 'release', owned: false },
   'artifacts/:id': { fixture: 'artifact', owned: false },
+  'tickets/:id': { fixture: 'ticket', owned: true },
 };
 
 type WorldKeys = {
@@ -64,6 +65,7 @@ type WorldKeys = {
   product: string;
   release: string;
   artifact: string;
+  ticket: string;
 };
 
 /** What a route needs besides its path to pass validation (body, query). Keyed `METHOD url`. */
@@ -83,6 +85,7 @@ const REQUESTS: Record<string, () => Partial<InjectOptions>> = {
   'POST /v1/contracts/:id/seats': () => ({ payload: { seats: 1 } }),
   'POST /v1/systems/:id/items': () => ({ payload: { kind: 'extension', label: 'Matrix ext.' } }),
   'POST /v1/systems/:id/api-keys': () => ({ payload: { name: 'matrix key' } }),
+  'POST /v1/tickets/:id/messages': () => ({ payload: { body: 'Matrix reply' } }),
 };
 
 const NO_FIXTURE = (route: RouteEntry, key: string) =>
@@ -305,6 +308,7 @@ async function buildWorld(app: FastifyInstance, db: Kysely<Database>): Promise<M
   const catalog = await catalogPart(api, release);
   const sale = await contractPart(api, db, organisation, product);
   const systems = await systemsPart(api, organisation);
+  const ticket = await ticketPart(api, organisation, product);
   return {
     values: {
       organisation,
@@ -316,6 +320,7 @@ async function buildWorld(app: FastifyInstance, db: Kysely<Database>): Promise<M
       product,
       release,
       ...catalog,
+      ticket,
     },
     own: await signInCustomer(db, organisation, 'customer-admin'),
     other: await signInCustomer(db, otherOrganisation, 'customer-admin'),
@@ -401,4 +406,11 @@ async function systemsPart(
     }),
   );
   return { system, item, backup: (await ok(res, 'backup')).id };
+}
+
+/** A ticket of organisation A, opened by staff under its (active, just bought) contract. */
+async function ticketPart(api: Api, organisationId: string, productId: string): Promise<string> {
+  if (!api.has('POST /v1/tickets')) return ABSENT;
+  const body = { organisationId, productId, categoryId: 'support', subject: 'Matrix', description: 'Matrix ticket' };
+  return (await api.ok(await api.post(api.admin, '/v1/tickets', body), 'ticket')).id;
 }

@@ -44,7 +44,7 @@ async function detectType(bytes: Uint8Array): Promise<{ ext: string; mime: strin
   try {
     return await fileTypeFromBuffer(bytes);
   } catch {
-    // A parser choking on a malformed container: unidentifiable binary, refused below as undetected.
+    // A parser choking on a malformed container: bad input, not a fault; refused as unidentified binary.
     return { ext: '', mime: 'application/octet-stream' };
   }
 }

@@ -20,6 +20,7 @@ import {
   TicketUpdateRequestSchema,
 } from '../../schema/tickets.schema.ts';
 import { viewerOf } from '../auth/access.ts';
+import type { Config } from '../config.ts';
 import type { Database } from '../db/database-types.ts';
 import { errorResponses } from '../http/responses.ts';
 import { createTicket } from './ticket-create.service.ts';
@@ -34,7 +35,7 @@ import {
 } from './ticket-lifecycle.service.ts';
 import { listTickets, queuePage, requireTicket, type TicketRow, toTicket } from './ticket-read.ts';
 
-export type TicketRouteDeps = { db: Kysely<Database>; clock: () => Date; budgets: BudgetReader };
+export type TicketRouteDeps = { db: Kysely<Database>; config: Config; clock: () => Date; budgets: BudgetReader };
 
 export const TICKETS_READ = { scope: 'tickets:read', customer: true } as const;
 export const TICKETS_WRITE = { scope: 'tickets:write', customer: true } as const;
