@@ -411,6 +411,12 @@ async function systemsPart(
 /** A ticket of organisation A, opened by staff under its (active, just bought) contract. */
 async function ticketPart(api: Api, organisationId: string, productId: string): Promise<string> {
   if (!api.has('POST /v1/tickets')) return ABSENT;
-  const body = { organisationId, productId, categoryId: 'support', subject: 'Matrix', description: 'Matrix ticket' };
+  const body = {
+    organisationId,
+    productId,
+    categoryId: 'support',
+    subject: 'Matrix',
+    description: 'Matrix ticket',
+  };
   return (await api.ok(await api.post(api.admin, '/v1/tickets', body), 'ticket')).id;
 }

@@ -16,17 +16,60 @@ describeDb('demo commerce data (npm start)', (getDb) => {
     expect(first.customerLoginToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(again.customerLoginToken).not.toBe(first.customerLoginToken);
     const contracts = await db.selectFrom('contracts').select('id').execute();
-    expect(contracts).toHaveLength(3);
+    expect(contracts).toHaveLength(4);
 
     const app = await makeApp(db, { now: () => now, advance: () => {} });
     const signIn = await app.inject({ method: 'POST', url: `/v1/auth/one-time/${again.customerLoginToken}` });
     const cookie = String(signIn.headers['set-cookie']).split(';')[0] ?? '';
     const list = await app.inject({ method: 'GET', url: '/v1/contracts', headers: { cookie } });
     expect(list.statusCode).toBe(200);
-    // The demo customer sees its own lapsed S0 contract only, with a backdated renewal to quote.
-    expect(list.json().items).toMatchObject([
-      { productName: 'Acme Reports', state: 'lapsed', purchasedOn: '2025-09-23', expiresOn: '2026-09-23' },
+    // The demo customer sees its own contracts only: the lapsed S0 one (a backdated renewal to quote)
+    // and the active S3 business SLA.
+    const mine = list.json().items as { productName: string; productId: string; state: string }[];
+    expect(mine).toHaveLength(2);
+    expect(mine).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          productName: 'Acme Reports',
+          state: 'lapsed',
+          purchasedOn: '2025-09-23',
+          expiresOn: '2026-09-23',
+        }),
+        expect.objectContaining({ productName: 'Acme Integration Suite', state: 'active' }),
+      ]),
+    );
+    // The README's help-desk tour: a ticket on the lapsed product is refused, plainly; on the S3 one it
+    // is accepted and its clocks run; the seeded ticket is there too.
+    const me = await app.inject({ method: 'GET', url: '/v1/auth/me', headers: { cookie } });
+    const csrf = me.json().csrfToken as string;
+    const open = (productId: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/tickets',
+        headers: { cookie, 'x-csrf-token': csrf },
+        payload: {
+          productId,
+          categoryId: productId === suiteId ? '3.1' : 'support',
+          subject: 'Help',
+          description: 'It fails.',
+        },
+      });
+    const reportsId = mine.find((c) => c.productName === 'Acme Reports')?.productId ?? '';
+    const suiteId = mine.find((c) => c.productName === 'Acme Integration Suite')?.productId ?? '';
+    const refused = await open(reportsId);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error).toMatchObject({
+      code: 'TICKET_REFUSED',
+      details: { reason: 'CONTRACT_LAPSED' },
+    });
+    const accepted = await open(suiteId);
+    expect(accepted.statusCode, accepted.body).toBe(201);
+    expect(accepted.json().sla.map((c: { metric: string }) => c.metric)).toEqual([
+      'assignment',
+      'resolution',
     ]);
+    const tickets = await app.inject({ method: 'GET', url: '/v1/tickets', headers: { cookie } });
+    expect(tickets.json().items).toHaveLength(2);
     await app.close();
   });
 });

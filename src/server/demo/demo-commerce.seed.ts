@@ -8,6 +8,7 @@ import { purchaseContract } from '../contracts/contract.service.ts';
 import type { Database } from '../db/database-types.ts';
 import { newId } from '../db/ids.ts';
 import type { SealingKey } from '../secrets/sealing.ts';
+import { createTicket } from '../tickets/ticket-create.service.ts';
 
 export const DEMO_CUSTOMER_EMAIL = 'admin@globex.demo';
 export const DEMO_PRODUCT_SLUG = 'acme-reports';
@@ -19,8 +20,8 @@ type Db = Kysely<Database>;
 /**
  * The commercial demo: two products (S0 annual maintenance, S4 per-user subscription) with
  * releases, two customer organisations and three contracts, dated relative to today so the demo
- * always shows one active contract, one lapsed S0 contract (a backdated renewal to try) and one
- * active S4 subscription. Seeded once (skipped when the demo product exists). While the demo
+ * always shows one active contract, one lapsed S0 contract (a backdated renewal to try), one
+ * active S4 subscription and an active S3 business SLA, with two open tickets. Seeded once (skipped when the demo product exists). While the demo
  * customer admin has no password, every start prints a fresh one-time sign-in link for it. The
  * purchase notices seal their license keys with `sealingKey` (the server's, docs/licensing.md).
  */
@@ -66,6 +67,15 @@ async function seedOnce(db: Db, config: Config, now: Date, sealingKey: SealingKe
     await release(db, reports, version, ago(months), now);
   }
   await release(db, phones, '7.3.0', ago(6), now);
+  const suite = await product(db, now, {
+    slug: 'acme-integration-suite',
+    name: 'Acme Integration Suite',
+    category: 'standard',
+    planKey: 'business-sla',
+    amountMinor: 6000000,
+    currency: 'RUB',
+  });
+  await release(db, suite, '3.2.0', ago(4), now);
 
   const globex = await organisation(db, 'Globex Ltd', 'globex');
   const initech = await organisation(db, 'Initech', 'initech');
@@ -88,12 +98,66 @@ async function seedOnce(db: Db, config: Config, now: Date, sealingKey: SealingKe
     { organisationId: initech, productId: phones, purchasedOn: ago(2), seats: 12, billing: 'monthly' },
     ctx,
   );
+  // Globex also subscribes to the S3 business SLA for the integration suite (active): its tickets get clocks.
+  await purchaseContract(db, { organisationId: globex, productId: suite, purchasedOn: ago(5) }, ctx);
+  await demoTickets(db, now, { globex, initech, reports, suite });
+}
+
+/** Two open tickets so the agent queue and the customer's ticket list show live clocks. */
+async function demoTickets(
+  db: Db,
+  now: Date,
+  ids: Record<'globex' | 'initech' | 'reports' | 'suite', string>,
+) {
+  const staff = { kind: 'staff', accountId: null, apiKeyId: null } as const;
+  const requester = async (organisationId: string) =>
+    (
+      await db
+        .selectFrom('accounts')
+        .select('id')
+        .where('organisation_id', '=', organisationId)
+        .executeTakeFirstOrThrow()
+    ).id;
+  await createTicket(
+    db,
+    {
+      organisationId: ids.globex,
+      requesterAccountId: await requester(ids.globex),
+      productId: ids.suite,
+      categoryId: '3.2',
+      subject: 'Order import module stops after the nightly sync',
+      description:
+        'Since Monday the order import module stops with "connection reset" after the nightly sync.',
+      environment: { os: 'Debian 12', database: 'PostgreSQL 15' },
+    },
+    { viewer: staff, now },
+  );
+  await createTicket(
+    db,
+    {
+      organisationId: ids.initech,
+      requesterAccountId: await requester(ids.initech),
+      productId: ids.reports,
+      categoryId: 'support',
+      channel: 'phone',
+      subject: 'Scheduled report e-mails arrive empty',
+      description: 'Phone call: the weekly sales report arrives as an empty PDF since the 2.1.0 update.',
+    },
+    { viewer: staff, now },
+  );
 }
 
 async function product(
   db: Db,
   now: Date,
-  p: { slug: string; name: string; category: string; planKey: string; amountMinor: number },
+  p: {
+    slug: string;
+    name: string;
+    category: string;
+    planKey: string;
+    amountMinor: number;
+    currency?: string;
+  },
 ): Promise<string> {
   const result = await createProduct(
     db,
@@ -103,7 +167,7 @@ async function product(
       category: p.category,
       description: `${p.name} (demo product)`,
       planKey: p.planKey,
-      prices: [{ currency: 'USD', amountMinor: p.amountMinor }],
+      prices: [{ currency: p.currency ?? 'USD', amountMinor: p.amountMinor }],
     },
     now,
   );
