@@ -76,10 +76,10 @@ export async function postMessage(
   return db.transaction().execute(async (trx) => {
     const locked = await requireTicket(trx, ticket.id, null, true);
     const messageId = await insertMessage(trx, locked, viewer, input, now);
-    const reopened = locked.status === 'closed' || locked.status === 'resolved';
+    const reopened = isCustomer && (locked.status === 'closed' || locked.status === 'resolved');
     if (input.visibility === 'public') await afterPublicMessage(trx, locked, isCustomer, reopened, now);
     if (isCustomer) await afterCustomerText(trx, locked, desk.plan, messageId, input.body, viewer, now);
-    return { messageId, ticketId: locked.id, routed: reopened && isCustomer ? 'reopened' : routed };
+    return { messageId, ticketId: locked.id, routed: reopened ? 'reopened' : routed };
   });
 }
 
