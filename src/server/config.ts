@@ -25,6 +25,7 @@ const envSchema = z.object({
   UPKEEP_BACKUP_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
   UPKEEP_ATTACHMENT_DIR: z.string().min(1).optional(),
   UPKEEP_WORKERS: z.coerce.number().int().min(0).max(16).default(1),
+  UPKEEP_AUTO_ASSIGN: z.enum(['off', 'round-robin']).default('off'),
   UPKEEP_PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
@@ -74,6 +75,8 @@ export type Config = Readonly<{
   attachmentDir: string;
   /** Job workers `serve` runs in its own process (SLA instants, auto-close); 0 = run `upkeep worker` apart. */
   workers: number;
+  /** round-robin: new tickets go to the agent assigned longest ago (docs/helpdesk.md). */
+  autoAssign: 'off' | 'round-robin';
   publicUrl: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   isProduction: boolean;
@@ -111,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     backupPurgeIntervalSeconds: e.UPKEEP_BACKUP_PURGE_INTERVAL_SECONDS,
     attachmentDir: resolve(e.UPKEEP_ATTACHMENT_DIR ?? defaultAttachmentDir(e)),
     workers: e.UPKEEP_WORKERS,
+    autoAssign: e.UPKEEP_AUTO_ASSIGN,
     publicUrl: e.UPKEEP_PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
     isProduction: e.NODE_ENV === 'production',

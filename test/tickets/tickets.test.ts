@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { makeApp, signIn, testConfig } from '../server/app-helpers.ts';
 import { PRESET } from '../support/commerce-fixtures.ts';
 import { describeDb } from '../support/db-harness.ts';
 import { call, deskSetup, openTicket, runJobs } from './ticket-fixtures.ts';
@@ -124,5 +125,28 @@ describeDb('help desk tickets: SLA clocks', (getDb) => {
     expect(
       (await call(s.app, s.customer, 'PATCH', `/v1/tickets/${ticket.id}`, { categoryId: '3.2' })).statusCode,
     ).toBe(403);
+  });
+
+  it('R2.4 (S3) dispatch: with UPKEEP_AUTO_ASSIGN=round-robin new tickets go to the agent assigned longest ago; the assignment clock stops at once', async () => {
+    const { db } = getDb();
+    const s = await deskSetup(db, PRESET.S3, ACTIVE_2026, new Date('2026-11-30T06:00:00Z'));
+    const second = await signIn(db, 'agent', new Date('2027-01-01T00:00:00Z'));
+    const app = await makeApp(db, s.clock, { config: { ...testConfig, autoAssign: 'round-robin' } });
+    const assignees: string[] = [];
+    for (const subject of ['Import stops', 'Report totals wrong', 'Module crashes']) {
+      s.clock.advance(60_000);
+      const res = await call(app, s.customer, 'POST', '/v1/tickets', {
+        productId: s.productId,
+        categoryId: '3.2',
+        subject,
+        description: `${subject} since this morning`,
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      expect(clockOf(res.json(), 'assignment')?.state).toBe('met');
+      assignees.push(res.json().assigneeAccountId);
+    }
+    expect(new Set(assignees.slice(0, 2))).toEqual(new Set([s.agent.accountId, second.accountId]));
+    expect(assignees[2]).toBe(assignees[0]);
+    await app.close();
   });
 });

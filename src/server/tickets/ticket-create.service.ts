@@ -29,6 +29,7 @@ import {
   refuseIfFlooding,
   scheduleAutoClose,
 } from './ticket-automations.ts';
+import { type AutoAssign, autoAssignTicket } from './ticket-dispatch.ts';
 import { type DeskPlan, deskPlanOf, latestPlanVersionId } from './ticket-plan.ts';
 import { requireTicket, type TicketRowLite } from './ticket-read.ts';
 
@@ -43,7 +44,7 @@ type ContractRow = {
   compatibility_snapshot: unknown;
 };
 
-export type CreateContext = { viewer: Viewer; now: Date };
+export type CreateContext = { viewer: Viewer; now: Date; autoAssign?: AutoAssign };
 
 export type CreatedTicket = { ticket: TicketRowLite; maintenance: MaintenanceNotice | null };
 
@@ -90,6 +91,7 @@ export async function createTicket(
       ctx,
     });
     await closeDuplicatesOf(trx, row, desk.plan, body.description, ctx.now);
+    await autoAssignTicket(trx, row, ctx.autoAssign ?? 'off', ctx.now);
     await afterCustomerText(
       trx,
       row,
@@ -99,7 +101,7 @@ export async function createTicket(
       ctx.viewer,
       ctx.now,
     );
-    return row;
+    return requireTicket(trx, row.id, null);
   });
   return { ticket, maintenance: decision.maintenance };
 }

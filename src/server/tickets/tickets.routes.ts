@@ -35,7 +35,12 @@ import {
 } from './ticket-lifecycle.service.ts';
 import { listTickets, queuePage, requireTicket, type TicketRow, toTicket } from './ticket-read.ts';
 
-export type TicketRouteDeps = { db: Kysely<Database>; config: Config; clock: () => Date; budgets: BudgetReader };
+export type TicketRouteDeps = {
+  db: Kysely<Database>;
+  config: Config;
+  clock: () => Date;
+  budgets: BudgetReader;
+};
 
 export const TICKETS_READ = { scope: 'tickets:read', customer: true } as const;
 export const TICKETS_WRITE = { scope: 'tickets:write', customer: true } as const;
@@ -74,7 +79,11 @@ export function registerTicketRoutes(app: FastifyInstance, deps: TicketRouteDeps
       },
     },
     handler: async (request, reply) => {
-      const { ticket } = await createTicket(db, request.body, { viewer: viewerOf(request), now: clock() });
+      const { ticket } = await createTicket(db, request.body, {
+        viewer: viewerOf(request),
+        now: clock(),
+        autoAssign: deps.config.autoAssign,
+      });
       return reply.code(201).send(await detailOf(db, ticket, clock(), budgets));
     },
   });
