@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { buildApp } from '../server/app.ts';
 import { startIdempotencySweeper } from '../server/billing/idempotency-sweeper.ts';
 import { type Config, loadConfig } from '../server/config.ts';
+import { scheduleLapseNotices } from '../server/contracts/lapse-notices.ts';
 import { DataDirInUseError, DataDirUnusableError } from '../server/db/data-dir-lock.ts';
 import { createDatabase, type DatabaseHandle } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
@@ -10,9 +11,9 @@ import { seedDemo, storePresetPlans } from '../server/demo/demo.seed.ts';
 import { DEMO_CUSTOMER_EMAIL, seedDemoCommerce } from '../server/demo/demo-commerce.seed.ts';
 import { ensureFirstAdmin } from '../server/demo/first-admin.ts';
 import { createLogger } from '../server/http/logger.ts';
+import { startWorkers } from '../server/jobs/workers.ts';
 import { startBackupPurgeScheduler } from '../server/systems/backup-purge.ts';
 import { BackupStore } from '../server/systems/backup-store.ts';
-import { startTicketWorkers } from '../server/tickets/ticket-workers.ts';
 import { CliError, runAction } from './cli-io.ts';
 import { loadCliSealingKey } from './sealing-key.ts';
 
@@ -58,8 +59,9 @@ async function serve(demo: boolean): Promise<void> {
     app.server.once('close', purge.stop);
     // Idempotency keys older than 24 h protect nothing: delete them hourly (docs/billing.md).
     app.server.once('close', startIdempotencySweeper(handle.db, logger).stop);
-    // SLA warnings and breaches, auto-closes: jobs at their instants (UPKEEP_WORKERS, default 1).
-    const workers = startTicketWorkers(handle.db, config.workers, logger);
+    // SLA warnings and breaches, auto-closes, lapse notices: jobs at their instants (UPKEEP_WORKERS, default 1).
+    await scheduleLapseNotices(handle.db, new Date());
+    const workers = startWorkers(handle.db, config.workers, logger);
     app.server.once('close', () => void workers.stop());
     stopOnSignal(app, handle);
   } catch (error) {
