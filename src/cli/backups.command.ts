@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
-import { type Config, loadConfig } from '../server/config.ts';
-import { DataDirInUseError, DataDirUnusableError } from '../server/db/data-dir-lock.ts';
-import { createDatabase } from '../server/db/database.ts';
-import { migrateToLatest } from '../server/db/migrate.ts';
 import { type PurgeResult, purgeLapsedBackups } from '../server/systems/backup-purge.ts';
 import { BackupStore } from '../server/systems/backup-store.ts';
-import { CliError, runAction } from './cli-io.ts';
+import { withCliDatabase } from './cli-database.ts';
+import { runAction } from './cli-io.ts';
 
 type PurgeFlags = { dryRun?: boolean; json?: boolean };
 
@@ -23,31 +20,14 @@ export function registerBackupCommands(program: Command): void {
 }
 
 async function purge(flags: PurgeFlags): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    throw new CliError((error as Error).message, 'INVALID_CONFIG');
-  }
-  const handle = await createDatabase(config).catch((error: unknown) => {
-    if (error instanceof DataDirInUseError) {
-      throw new CliError(
-        `the embedded database ${error.dataDir} is in use by process ${error.pid} (a running "upkeep serve"? it purges on its own schedule)`,
-        'DATA_DIR_LOCKED',
-        1,
-      );
-    }
-    if (error instanceof DataDirUnusableError) throw new CliError(error.message, 'DATA_DIR_UNUSABLE', 1);
-    throw error;
-  });
-  try {
-    await migrateToLatest(handle.db);
-    const store = new BackupStore(config.backupDir);
-    const result = await purgeLapsedBackups(handle.db, store, new Date(), { dryRun: flags.dryRun === true });
-    process.stdout.write(`${flags.json === true ? JSON.stringify(result) : describe(result)}\n`);
-  } finally {
-    await handle.close();
-  }
+  const result = await withCliDatabase(
+    ({ db }, config) =>
+      purgeLapsedBackups(db, new BackupStore(config.backupDir), new Date(), {
+        dryRun: flags.dryRun === true,
+      }),
+    ': it purges on its own schedule',
+  );
+  process.stdout.write(`${flags.json === true ? JSON.stringify(result) : describe(result)}\n`);
 }
 
 function describe(result: PurgeResult): string {

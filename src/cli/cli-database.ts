@@ -4,8 +4,15 @@ import { createDatabase, type DatabaseHandle } from '../server/db/database.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { CliError } from './cli-io.ts';
 
-/** Opens and migrates the configured database for a one-shot command; the caller closes it. */
-export async function openCliDatabase(): Promise<{ config: Config; handle: DatabaseHandle }> {
+/**
+ * Opens and migrates the configured database for a one-shot command, runs `action`, always closes it.
+ * `whenLocked` ends the message that tells the operator a running `upkeep serve` holds the
+ * embedded database (default ": stop it first").
+ */
+export async function withCliDatabase<T>(
+  action: (handle: DatabaseHandle, config: Config) => Promise<T>,
+  whenLocked = ': stop it first',
+): Promise<T> {
   let config: Config;
   try {
     config = loadConfig();
@@ -15,7 +22,7 @@ export async function openCliDatabase(): Promise<{ config: Config; handle: Datab
   const handle = await createDatabase(config).catch((error: unknown) => {
     if (error instanceof DataDirInUseError) {
       throw new CliError(
-        `the embedded database ${error.dataDir} is in use by process ${error.pid} (a running "upkeep serve"? stop it first)`,
+        `the embedded database ${error.dataDir} is in use by process ${error.pid} (a running "upkeep serve"?)${whenLocked}`,
         'DATA_DIR_LOCKED',
         1,
       );
@@ -23,6 +30,16 @@ export async function openCliDatabase(): Promise<{ config: Config; handle: Datab
     if (error instanceof DataDirUnusableError) throw new CliError(error.message, 'DATA_DIR_UNUSABLE', 1);
     throw error;
   });
-  await migrateToLatest(handle.db);
-  return { config, handle };
+  try {
+    await migrateToLatest(handle.db).catch((error: unknown) => {
+      throw new CliError(
+        `cannot prepare the database: ${(error as Error).message}`,
+        'DATABASE_UNAVAILABLE',
+        1,
+      );
+    });
+    return await action(handle, config);
+  } finally {
+    await handle.close();
+  }
 }

@@ -3,15 +3,13 @@ import type { Kysely } from 'kysely';
 import { formatMoney } from '../core/pricing/index.ts';
 import type { ContractDetail, OrderResult, Quote } from '../schema/contracts.schema.ts';
 import type { Viewer } from '../server/auth/access.ts';
-import { type Config, loadConfig } from '../server/config.ts';
+import type { Config } from '../server/config.ts';
 import type { OrderContext } from '../server/contracts/contract.service.ts';
 import { getContractDetail } from '../server/contracts/contract-read.service.ts';
 import { quoteContractRenewal, renewContract } from '../server/contracts/contract-renewal.service.ts';
-import { DataDirInUseError, DataDirUnusableError } from '../server/db/data-dir-lock.ts';
-import { createDatabase } from '../server/db/database.ts';
 import type { Database } from '../server/db/database-types.ts';
-import { migrateToLatest } from '../server/db/migrate.ts';
 import { isAppError } from '../server/http/errors.ts';
+import { withCliDatabase } from './cli-database.ts';
 import { CliError, runAction } from './cli-io.ts';
 import { loadCliSealingKey } from './sealing-key.ts';
 
@@ -33,7 +31,7 @@ export function registerContractCommands(program: Command): void {
     .option('--json', 'print the contract as JSON (the API’s GET /v1/contracts/:id body)')
     .action((id: string, options: ShowOptions) =>
       runAction(options.json === true, () =>
-        withDatabase((db) => showContract(db, id, options, new Date(), stdout)),
+        withCliDatabase(({ db }) => showContract(db, id, options, new Date(), stdout), USE_THE_API),
       ),
     );
 }
@@ -49,12 +47,16 @@ export function registerRenewCommand(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action((contractId: string, options: RenewOptions) =>
       runAction(options.json === true, () =>
-        withDatabase(async (db, config) =>
-          renewFromCli(db, contractId, options, await contextOf(config, new Date()), stdout),
+        withCliDatabase(
+          async ({ db }, config) =>
+            renewFromCli(db, contractId, options, await contextOf(config, new Date()), stdout),
+          USE_THE_API,
         ),
       ),
     );
 }
+
+const USE_THE_API = ': stop it, or use the API';
 
 async function contextOf(config: Config, now: Date): Promise<OrderContext> {
   return {
@@ -161,31 +163,4 @@ export function formatRenewal(r: OrderResult): string {
   ];
   for (const k of r.licenseKeys) lines.push(`New license key for major ${k.major} (shown once): ${k.key}`);
   return lines.join('\n');
-}
-
-/** Opens and migrates the configured database, runs `action`, always closes it. */
-async function withDatabase(action: (db: Kysely<Database>, config: Config) => Promise<void>): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    throw new CliError((error as Error).message, 'INVALID_CONFIG');
-  }
-  const handle = await createDatabase(config).catch((error: unknown) => {
-    if (error instanceof DataDirInUseError) {
-      throw new CliError(
-        `the embedded database ${error.dataDir} is in use by process ${error.pid} (a running "upkeep serve"?): stop it, or use the API`,
-        'DATA_DIR_LOCKED',
-        1,
-      );
-    }
-    if (error instanceof DataDirUnusableError) throw new CliError(error.message, 'DATA_DIR_UNUSABLE', 1);
-    throw error;
-  });
-  try {
-    await migrateToLatest(handle.db);
-    await action(handle.db, config);
-  } finally {
-    await handle.close();
-  }
 }

@@ -1,12 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import type { Kysely } from 'kysely';
-import { type Config, loadConfig } from '../server/config.ts';
-import { DataDirInUseError, DataDirUnusableError } from '../server/db/data-dir-lock.ts';
-import { createDatabase } from '../server/db/database.ts';
-import type { Database } from '../server/db/database-types.ts';
-import { migrateToLatest } from '../server/db/migrate.ts';
+import type { Config } from '../server/config.ts';
+import { withCliDatabase } from './cli-database.ts';
 import { CliError, runAction } from './cli-io.ts';
 import { type ImportKind, type ImportReport, runImport } from './import.service.ts';
 import { loadCliSealingKey } from './sealing-key.ts';
@@ -44,7 +40,7 @@ async function importFile(kind: ImportKind, file: string, flags: ImportFlags): P
   });
   const json = flags.json === true;
   const bar = flags.progress !== false && !json && process.stderr.isTTY ? newBar() : undefined;
-  const report = await withDatabase(async (db, config) =>
+  const report = await withCliDatabase(async ({ db }, config) =>
     runImport(db, kind, text, {
       dryRun: flags.dryRun === true,
       baseUrl: linkBase(config),
@@ -95,31 +91,4 @@ function linkBase(config: Config): string {
   if (config.publicUrl) return config.publicUrl;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return `http://${host}:${config.port}`;
-}
-
-/** Opens and migrates the configured database, runs `action`, always closes it. */
-async function withDatabase<T>(action: (db: Kysely<Database>, config: Config) => Promise<T>): Promise<T> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    throw new CliError((error as Error).message, 'INVALID_CONFIG');
-  }
-  const handle = await createDatabase(config).catch((error: unknown) => {
-    if (error instanceof DataDirInUseError) {
-      throw new CliError(
-        `the embedded database ${error.dataDir} is in use by process ${error.pid} (a running "upkeep serve"?): stop it first`,
-        'DATA_DIR_LOCKED',
-        1,
-      );
-    }
-    if (error instanceof DataDirUnusableError) throw new CliError(error.message, 'DATA_DIR_UNUSABLE', 1);
-    throw error;
-  });
-  try {
-    await migrateToLatest(handle.db);
-    return await action(handle.db, config);
-  } finally {
-    await handle.close();
-  }
 }

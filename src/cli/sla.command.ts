@@ -37,29 +37,24 @@ type RecomputeFlags = { ticket?: string; dryRun?: boolean; json?: boolean };
 
 async function recomputeAction(flags: RecomputeFlags): Promise<void> {
   // Loaded only here: `sla due` needs no database.
-  const { openCliDatabase } = await import('./cli-database.ts');
+  const { withCliDatabase } = await import('./cli-database.ts');
   const { recomputeSla } = await import('../server/tickets/sla-recompute.ts');
-  const { handle } = await openCliDatabase();
-  try {
-    const changes = await recomputeSla(
-      handle.db,
-      { ticketId: flags.ticket, dryRun: flags.dryRun === true },
-      new Date(),
+  const dryRun = flags.dryRun === true;
+  const changes = await withCliDatabase(({ db }) =>
+    recomputeSla(db, { ticketId: flags.ticket, dryRun }, new Date()),
+  );
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ dryRun, changes }, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(
+    `${dryRun ? 'would re-pin' : 're-pinned'} ${changes.length} ticket(s) to the latest plan version\n`,
+  );
+  for (const c of changes) {
+    const cal = c.calendarChanged ? 'calendar changed' : 'same calendar';
+    process.stdout.write(
+      `  ${c.ticketId}  ${cal}  next due ${c.nextDueBefore ?? '-'} → ${c.nextDueAfter ?? '-'}\n`,
     );
-    if (flags.json)
-      return void process.stdout.write(
-        `${JSON.stringify({ dryRun: flags.dryRun === true, changes }, null, 2)}\n`,
-      );
-    const verb = flags.dryRun ? 'would re-pin' : 're-pinned';
-    process.stdout.write(`${verb} ${changes.length} ticket(s) to the latest plan version\n`);
-    for (const c of changes) {
-      const cal = c.calendarChanged ? 'calendar changed' : 'same calendar';
-      process.stdout.write(
-        `  ${c.ticketId}  ${cal}  next due ${c.nextDueBefore ?? '-'} → ${c.nextDueAfter ?? '-'}\n`,
-      );
-    }
-  } finally {
-    await handle.close();
   }
 }
 

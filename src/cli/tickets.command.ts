@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { openCliDatabase } from './cli-database.ts';
+import type { DatabaseHandle } from '../server/db/database.ts';
+import { withCliDatabase } from './cli-database.ts';
 import { runAction } from './cli-io.ts';
 
 type ListFlags = { breaching?: boolean; json?: boolean; limit?: string };
@@ -16,8 +17,11 @@ export function registerTicketCommands(program: Command): void {
 }
 
 async function list(flags: ListFlags): Promise<void> {
-  const { handle } = await openCliDatabase();
-  try {
+  await withCliDatabase((handle) => printList(handle, flags));
+}
+
+async function printList(handle: DatabaseHandle, flags: ListFlags): Promise<void> {
+  {
     const limit = Math.max(1, Math.min(1000, Number.parseInt(flags.limit ?? '100', 10) || 100));
     if (flags.breaching) {
       const { breachingTickets } = await import('../server/tickets/ticket-jobs.ts');
@@ -45,7 +49,5 @@ async function list(flags: ListFlags): Promise<void> {
         `#${t.number}  ${t.id}  ${t.priority}${t.topPriority ? '!' : ''}  ${t.status}  due ${due}  ${t.subject}\n`,
       );
     }
-  } finally {
-    await handle.close();
   }
 }
