@@ -27,6 +27,7 @@ import { issueKeysOnReleasePublished } from './licenses/license-release-hook.ts'
 import { registerLicenseRoutes } from './licenses/licenses.routes.ts';
 import { loadSealingKey, type SealingKey } from './secrets/sealing.ts';
 import { registerSystemsRoutes } from './systems/systems.routes.ts';
+import { closeKnownIssuesOnRelease } from './tickets/known-issues.service.ts';
 import { registerTicketConductRoutes } from './tickets/ticket-conduct.routes.ts';
 import { registerTicketWorkRoutes } from './tickets/ticket-work.routes.ts';
 import { registerTicketRoutes } from './tickets/tickets.routes.ts';
@@ -94,7 +95,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerCustomerRoutes(app, { db, config, clock, throttle });
   registerBillingRoutes(app, { db, clock, sealingKey });
   registerContractRoutes(app, { db, config, clock, sealingKey });
-  const releaseHooks = [issueKeysOnReleasePublished(sealingKey)];
+  const releaseHooks = [issueKeysOnReleasePublished(sealingKey), closeKnownIssuesOnRelease];
   await registerCatalogRoutes(app, { db, config, clock, releaseHooks });
   registerSystemsRoutes(app, { db, config, clock });
   const desk = { db, config, clock, budgets: contractBudgets };

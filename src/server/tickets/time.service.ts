@@ -1,10 +1,24 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { Temporal } from 'temporal-polyfill';
 import { addTerm, civilDateIn, compareCivilDates } from '../../core/contract/civil-date.ts';
+import { flattenCategories } from '../../core/plan/plan.categories.ts';
 import type { Plan } from '../../core/plan/plan.schema.ts';
+import type { Estimate, TimeEntry, TimeEntryCreate } from '../../schema/ticket-work.schema.ts';
 import type { Budget } from '../../schema/tickets.schema.ts';
+import { recordAudit } from '../audit/audit.repository.ts';
+import type { Viewer } from '../auth/access.ts';
 import type { Database } from '../db/database-types.ts';
+import { newId } from '../db/ids.ts';
+import { AppError } from '../http/errors.ts';
+import { enqueueNotice } from '../outbox/outbox.repository.ts';
 import { deskPlanOf } from './ticket-plan.ts';
+import { requireTicket, type TicketRowLite } from './ticket-read.ts';
+import type { TicketEstimatesTable, TimeEntriesTable } from './tickets.tables.ts';
+
+type PlanBudget = Plan['budgets'][number];
+type ContractFacts = { id: string; plan_version_id: string; purchased_on: string };
+const orgOf = (viewer: Viewer) => (viewer.kind === 'customer' ? viewer.organisationId : null);
+const zoneOf = (plan: Plan) => plan.calendar?.timeZone ?? 'UTC';
 
 /** The budget period containing `today`: the calendar month, or the contract year from purchasedOn. */
 export function budgetPeriod(
@@ -33,30 +47,67 @@ export async function contractBudgets(
   contractId: string,
   now: Date,
 ): Promise<Budget[]> {
-  const contract = await db
-    .selectFrom('contracts')
-    .select(['plan_version_id', 'purchased_on'])
-    .where('id', '=', contractId)
-    .executeTakeFirst();
+  return budgetsWhere(db, contractId, now, () => true);
+}
+
+/** As contractBudgets, leaving out for a customer the budgets its plan keeps internal (visibleToCustomer). */
+export async function budgetsFor(
+  db: Kysely<Database>,
+  contractId: string,
+  viewer: Viewer,
+  now: Date,
+): Promise<Budget[]> {
+  return budgetsWhere(db, contractId, now, (b) => viewer.kind === 'staff' || b.visibleToCustomer);
+}
+
+async function budgetsWhere(
+  db: Kysely<Database>,
+  contractId: string,
+  now: Date,
+  shown: (budget: PlanBudget) => boolean,
+): Promise<Budget[]> {
+  const contract = await findContract(db, contractId, null);
   if (!contract) return [];
   const { plan } = await deskPlanOf(db, contract.plan_version_id);
   const out: Budget[] = [];
-  for (const budget of plan.budgets) {
+  for (const budget of plan.budgets.filter(shown)) {
     out.push(await budgetStatus(db, plan, budget, contractId, contract.purchased_on, now));
   }
   return out;
 }
 
+/** R2.10: a contract's budgets; another organisation's contract answers 404 like a missing one. */
+export async function contractBudgetsFor(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  contractId: string,
+  now: Date,
+): Promise<{ contractId: string; budgets: Budget[] }> {
+  if (!(await findContract(db, contractId, orgOf(viewer))))
+    throw new AppError('NOT_FOUND', `No contract ${contractId}.`);
+  return { contractId, budgets: await budgetsFor(db, contractId, viewer, now) };
+}
+
 export async function budgetStatus(
   db: Kysely<Database>,
   plan: Plan,
-  budget: Plan['budgets'][number],
+  budget: PlanBudget,
   contractId: string,
   purchasedOn: string,
   now: Date,
 ): Promise<Budget> {
-  const today = civilDateIn(now, plan.calendar?.timeZone ?? 'UTC');
-  const { startsOn, endsOn } = budgetPeriod(budget.period, today, purchasedOn);
+  return budgetOn(db, budget, contractId, purchasedOn, civilDateIn(now, zoneOf(plan)));
+}
+
+/** The budget's period containing `day` and the minutes logged in it. */
+async function budgetOn(
+  db: Kysely<Database>,
+  budget: PlanBudget,
+  contractId: string,
+  purchasedOn: string,
+  day: string,
+): Promise<Budget> {
+  const { startsOn, endsOn } = budgetPeriod(budget.period, day, purchasedOn);
   const row = await db
     .selectFrom('time_entries')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<string>('minutes'), eb.lit(0)).as('used'))
@@ -76,5 +127,348 @@ export async function budgetStatus(
     usedMinutes: used,
     remainingMinutes: Math.max(0, cap - used),
     requiresPriorEstimateAgreement: budget.requiresPriorEstimateAgreement,
+  };
+}
+
+async function findContract(
+  db: Kysely<Database>,
+  contractId: string,
+  organisationId: string | null,
+  forUpdate = false,
+): Promise<ContractFacts | undefined> {
+  let q = db
+    .selectFrom('contracts')
+    .select(['id', 'plan_version_id', 'purchased_on'])
+    .where('id', '=', contractId);
+  if (organisationId !== null) q = q.where('organisation_id', '=', organisationId);
+  return (forUpdate ? q.forUpdate() : q).executeTakeFirst();
+}
+
+/**
+ * R2.10 (S3): an agent logs time on a ticket by category. A budget of the contract's plan for that
+ * category caps the minutes per period (422 BUDGET_EXCEEDED); one that needs prior agreement wants
+ * an estimate the customer agreed to, and no more minutes than it (409 ESTIMATE_NOT_AGREED).
+ * Lock order ticket → contract; the contract lock makes parallel entries check one after another.
+ */
+export async function logTime(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  ticketId: string,
+  input: TimeEntryCreate,
+  now: Date,
+): Promise<TimeEntry> {
+  return db.transaction().execute(async (trx) => {
+    const ticket = await requireTicket(trx, ticketId, null, true);
+    if (ticket.status === 'merged')
+      throw new AppError(
+        'TICKET_STATE_CONFLICT',
+        `Ticket ${ticket.id} was merged into ${ticket.merged_into_id}; log the time there.`,
+      );
+    const { plan } = await deskPlanOf(trx, ticket.plan_version_id);
+    const categoryId = input.categoryId ?? ticket.category_id;
+    requirePlanCategory(plan, categoryId);
+    const workDate = requireWorkDate(input.workDate, civilDateIn(now, zoneOf(plan)));
+    if (ticket.contract_id !== null) {
+      const contract = await findContract(trx, ticket.contract_id, null, true);
+      if (contract) await checkBudgets(trx, ticket, contract, categoryId, workDate, input.minutes);
+    }
+    const row = await insertEntry(trx, ticket, viewer, { ...input, categoryId, workDate }, now);
+    await recordAudit(
+      trx,
+      {
+        action: 'ticket.time-logged',
+        viewer,
+        organisationId: ticket.organisation_id,
+        subjectType: 'ticket',
+        subjectId: ticket.id,
+        details: { entryId: row.id, minutes: row.minutes, categoryId, workDate },
+      },
+      now,
+    );
+    return toTimeEntry(row);
+  });
+}
+
+function requirePlanCategory(plan: Plan, categoryId: string): void {
+  const ids = flattenCategories(plan.categories).map((f) => f.category.id);
+  if (ids.includes(categoryId)) return;
+  throw new AppError('VALIDATION_FAILED', 'Invalid request: body.categoryId: not a category of this plan', [
+    { path: 'body.categoryId', rule: 'plan_category', message: `one of: ${ids.join(', ')}` },
+  ]);
+}
+
+/** Work is logged once done: a day after today (in the plan's zone) is a mistake. */
+function requireWorkDate(workDate: string | undefined, today: string): string {
+  if (workDate === undefined) return today;
+  if (compareCivilDates(workDate, today) <= 0) return workDate;
+  const message = `not after today (${today} in the plan's time zone)`;
+  throw new AppError('VALIDATION_FAILED', `Invalid request: body.workDate: ${message}`, [
+    { path: 'body.workDate', rule: 'not_in_future', message },
+  ]);
+}
+
+async function checkBudgets(
+  trx: Kysely<Database>,
+  ticket: TicketRowLite,
+  contract: ContractFacts,
+  categoryId: string,
+  workDate: string,
+  minutes: number,
+): Promise<void> {
+  const { plan } = await deskPlanOf(trx, contract.plan_version_id);
+  for (const budget of plan.budgets.filter((b) => b.category === categoryId)) {
+    if (budget.requiresPriorEstimateAgreement) await checkEstimate(trx, ticket, categoryId, minutes);
+    const status = await budgetOn(trx, budget, contract.id, contract.purchased_on, workDate);
+    if (minutes <= status.remainingMinutes) continue;
+    throw new AppError(
+      'BUDGET_EXCEEDED',
+      `The ${budget.hours} h budget of category ${categoryId} for ${status.periodStartsOn} to ${status.periodEndsOn} ` +
+        `has ${status.remainingMinutes} min left (${status.usedMinutes} of ${status.capMinutes} used); ${minutes} min do not fit (R2.10).`,
+      { ...status, requestedMinutes: minutes, contractId: contract.id },
+    );
+  }
+}
+
+/** S3 2.4: the work needs an estimate the customer agreed to, and stays within its minutes. */
+async function checkEstimate(
+  trx: Kysely<Database>,
+  ticket: TicketRowLite,
+  categoryId: string,
+  minutes: number,
+): Promise<void> {
+  const estimate = await currentEstimate(trx, ticket.id);
+  if (!estimate?.agreed_at) {
+    const why = estimate ? `its estimate ${estimate.id} is not agreed yet` : 'it has no estimate';
+    throw new AppError(
+      'ESTIMATE_NOT_AGREED',
+      `Category ${categoryId} needs the customer's prior agreement on an estimate (R2.10): ${why} on ticket ${ticket.id}.`,
+      { ticketId: ticket.id, categoryId, estimateId: estimate?.id ?? null },
+    );
+  }
+  const logged = await loggedMinutes(trx, ticket.id, categoryId);
+  if (logged + minutes <= estimate.minutes) return;
+  const left = Math.max(0, estimate.minutes - logged);
+  throw new AppError(
+    'ESTIMATE_NOT_AGREED',
+    `${minutes} min go beyond the agreed estimate ${estimate.id} of ${estimate.minutes} min on ticket ${ticket.id} ` +
+      `(${logged} logged, ${left} left); propose a new estimate for the customer to agree to (R2.10).`,
+    { ticketId: ticket.id, categoryId, estimateId: estimate.id, estimateMinutes: estimate.minutes, logged },
+  );
+}
+
+async function loggedMinutes(db: Kysely<Database>, ticketId: string, categoryId: string): Promise<number> {
+  const row = await db
+    .selectFrom('time_entries')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<string>('minutes'), eb.lit(0)).as('used'))
+    .where('ticket_id', '=', ticketId)
+    .where('category_id', '=', categoryId)
+    .executeTakeFirstOrThrow();
+  return Number(row.used);
+}
+
+async function insertEntry(
+  trx: Kysely<Database>,
+  ticket: TicketRowLite,
+  viewer: Viewer,
+  input: { minutes: number; categoryId: string; workDate: string; note?: string | undefined },
+  now: Date,
+): Promise<Selectable<TimeEntriesTable>> {
+  return trx
+    .insertInto('time_entries')
+    .values({
+      id: newId('tim'),
+      ticket_id: ticket.id,
+      contract_id: ticket.contract_id,
+      account_id: viewer.accountId,
+      category_id: input.categoryId,
+      minutes: input.minutes,
+      work_date: input.workDate,
+      note: input.note ?? '',
+      created_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** A ticket's time: entries oldest first, the current estimate and its contract's budgets (R2.10). */
+export async function ticketTime(db: Kysely<Database>, viewer: Viewer, ticketId: string, now: Date) {
+  const ticket = await requireTicket(db, ticketId, orgOf(viewer));
+  const rows = await db
+    .selectFrom('time_entries')
+    .selectAll()
+    .where('ticket_id', '=', ticket.id)
+    .orderBy('work_date')
+    .orderBy('id')
+    .execute();
+  const estimate = await currentEstimate(db, ticket.id);
+  return {
+    ticketId: ticket.id,
+    contractId: ticket.contract_id,
+    entries: rows.map(toTimeEntry),
+    totalMinutes: rows.reduce((sum, r) => sum + r.minutes, 0),
+    estimate: estimate ? toEstimate(estimate) : null,
+    budgets: ticket.contract_id === null ? [] : await budgetsFor(db, ticket.contract_id, viewer, now),
+  };
+}
+
+/** The ticket's current estimate: its latest proposal (proposedAt strictly increases per ticket). */
+async function currentEstimate(
+  db: Kysely<Database>,
+  ticketId: string,
+): Promise<Selectable<TicketEstimatesTable> | undefined> {
+  return db
+    .selectFrom('ticket_estimates')
+    .selectAll()
+    .where('ticket_id', '=', ticketId)
+    .orderBy('proposed_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/**
+ * R2.10 (S3 2.4): an agent proposes an estimate; it replaces the current one (agreed or not) and
+ * waits for the customer's agreement. Older rows stay as the record of what was proposed and agreed.
+ */
+export async function proposeEstimate(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  ticketId: string,
+  input: { minutes: number; note: string },
+  now: Date,
+): Promise<Estimate> {
+  return db.transaction().execute(async (trx) => {
+    const ticket = await requireTicket(trx, ticketId, null, true);
+    if (ticket.status === 'closed' || ticket.status === 'merged')
+      throw new AppError(
+        'TICKET_STATE_CONFLICT',
+        `Ticket ${ticket.id} is ${ticket.status}; it takes no estimate.`,
+      );
+    const previous = await currentEstimate(trx, ticket.id);
+    // A clock that has not moved since the last proposal would tie them; "latest" must stay one row.
+    const at =
+      previous && previous.proposed_at.getTime() >= now.getTime()
+        ? new Date(previous.proposed_at.getTime() + 1)
+        : now;
+    const row = await trx
+      .insertInto('ticket_estimates')
+      .values({
+        id: newId('est'),
+        ticket_id: ticket.id,
+        minutes: input.minutes,
+        note: input.note,
+        proposed_by: viewer.accountId,
+        proposed_at: at,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordEstimateEvent(trx, ticket, viewer, row, 'proposed', now);
+    return toEstimate(row);
+  });
+}
+
+/**
+ * R2.10: the ticket's customer agrees to the current estimate (agreeing twice changes nothing). Staff
+ * may not agree on the customer's behalf. With `estimateId`, a proposal replaced meanwhile answers 409.
+ */
+export async function agreeEstimate(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  ticketId: string,
+  estimateId: string | undefined,
+  now: Date,
+): Promise<Estimate> {
+  if (viewer.kind !== 'customer')
+    throw new AppError(
+      'FORBIDDEN',
+      'Only the customer agrees to an estimate; staff cannot agree on its behalf.',
+    );
+  return db.transaction().execute(async (trx) => {
+    const ticket = await requireTicket(trx, ticketId, viewer.organisationId, true);
+    const current = await currentEstimate(trx, ticket.id);
+    if (!current)
+      throw new AppError('TICKET_STATE_CONFLICT', `Ticket ${ticket.id} has no estimate to agree to.`);
+    if (estimateId !== undefined && estimateId !== current.id)
+      throw new AppError(
+        'TICKET_STATE_CONFLICT',
+        `Estimate ${estimateId} was replaced by ${current.id} (${current.minutes} min); read it before agreeing.`,
+        { currentEstimateId: current.id },
+      );
+    if (current.agreed_at !== null) return toEstimate(current);
+    const row = await trx
+      .updateTable('ticket_estimates')
+      .set({ agreed_by: viewer.accountId, agreed_at: now })
+      .where('id', '=', current.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordEstimateEvent(trx, ticket, viewer, row, 'agreed', now);
+    return toEstimate(row);
+  });
+}
+
+/** The audit row and the notice: a proposal goes to the requester, an agreement to the proposing agent. */
+async function recordEstimateEvent(
+  trx: Kysely<Database>,
+  ticket: TicketRowLite,
+  viewer: Viewer,
+  row: Selectable<TicketEstimatesTable>,
+  what: 'proposed' | 'agreed',
+  now: Date,
+): Promise<void> {
+  const details = { estimateId: row.id, minutes: row.minutes };
+  await recordAudit(
+    trx,
+    {
+      action: `ticket.estimate-${what}`,
+      viewer,
+      organisationId: ticket.organisation_id,
+      subjectType: 'ticket',
+      subjectId: ticket.id,
+      details,
+    },
+    now,
+  );
+  await enqueueNotice(
+    trx,
+    {
+      topic: `ticket.estimate-${what}`,
+      dedupeKey: `ticket.estimate-${what}:${row.id}`,
+      organisationId: ticket.organisation_id,
+      payload: {
+        ticketId: ticket.id,
+        ...details,
+        note: row.note,
+        accountId: what === 'proposed' ? ticket.requester_account_id : row.proposed_by,
+      },
+    },
+    now,
+  );
+}
+
+function toTimeEntry(r: Selectable<TimeEntriesTable>): TimeEntry {
+  return {
+    id: r.id,
+    ticketId: r.ticket_id,
+    contractId: r.contract_id,
+    accountId: r.account_id,
+    categoryId: r.category_id,
+    minutes: r.minutes,
+    workDate: r.work_date,
+    note: r.note,
+    createdAt: r.created_at.toISOString(),
+  };
+}
+
+function toEstimate(r: Selectable<TicketEstimatesTable>): Estimate {
+  return {
+    id: r.id,
+    ticketId: r.ticket_id,
+    minutes: r.minutes,
+    note: r.note,
+    proposedBy: r.proposed_by,
+    proposedAt: r.proposed_at.toISOString(),
+    agreedBy: r.agreed_by,
+    agreedAt: r.agreed_at?.toISOString() ?? null,
+    state: r.agreed_at === null ? 'proposed' : 'agreed',
   };
 }
