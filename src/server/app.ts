@@ -31,7 +31,6 @@ import { closeKnownIssuesOnRelease } from './tickets/known-issues.service.ts';
 import { registerTicketConductRoutes } from './tickets/ticket-conduct.routes.ts';
 import { registerTicketWorkRoutes } from './tickets/ticket-work.routes.ts';
 import { registerTicketRoutes } from './tickets/tickets.routes.ts';
-import { contractBudgets } from './tickets/time.service.ts';
 
 export type AppOptions = {
   config: Config;
@@ -98,7 +97,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const releaseHooks = [issueKeysOnReleasePublished(sealingKey), closeKnownIssuesOnRelease];
   await registerCatalogRoutes(app, { db, config, clock, releaseHooks });
   registerSystemsRoutes(app, { db, config, clock });
-  const desk = { db, config, clock, budgets: contractBudgets };
+  const desk = { db, config, clock };
   registerTicketRoutes(app, desk);
   registerTicketWorkRoutes(app, desk);
   registerTicketConductRoutes(app, desk);

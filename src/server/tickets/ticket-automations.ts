@@ -88,7 +88,8 @@ export async function closeTicket(
     trx,
     {
       topic: 'ticket.closed',
-      dedupeKey: `ticket.closed:${ticket.id}`,
+      // A reopened ticket can close again: one notice per close.
+      dedupeKey: `ticket.closed:${ticket.id}:${now.getTime()}`,
       organisationId: ticket.organisation_id,
       payload: { ticketId: ticket.id, reason: change.reason, accountId: ticket.requester_account_id },
     },

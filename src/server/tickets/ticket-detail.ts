@@ -2,36 +2,23 @@ import type { Kysely } from 'kysely';
 import { Temporal } from 'temporal-polyfill';
 import { maintenanceWindowAt } from '../../core/ticket/intake.ts';
 import type { Page } from '../../schema/pagination.schema.ts';
-import type { Budget } from '../../schema/tickets.schema.ts';
 import type { Viewer } from '../auth/access.ts';
 import type { Database } from '../db/database-types.ts';
 import { loadClocks, toClockView } from './sla-clocks.repository.ts';
 import { deskPlanOf } from './ticket-plan.ts';
 import { requireTicket, type TicketRow, type TicketRowLite, toTicket } from './ticket-read.ts';
-
-/** Budgets of a ticket's contract (R2.10); filled by the time-tracking part. */
-export type BudgetReader = (db: Kysely<Database>, contractId: string, now: Date) => Promise<Budget[]>;
+import { budgetsFor } from './time.service.ts';
 
 const orgOf = (viewer: Viewer) => (viewer.kind === 'customer' ? viewer.organisationId : null);
 
-/** A ticket with its clocks (consumed time to now), links, the maintenance notice and budgets. */
-export async function ticketDetail(
-  db: Kysely<Database>,
-  viewer: Viewer,
-  ticketId: string,
-  now: Date,
-  budgets: BudgetReader,
-) {
+/** A ticket with its clocks (consumed time to now), links, the maintenance notice and the budgets the viewer may see. */
+export async function ticketDetail(db: Kysely<Database>, viewer: Viewer, ticketId: string, now: Date) {
   const ticket = await requireTicket(db, ticketId, orgOf(viewer));
-  return detailOf(db, ticket, now, budgets);
+  return detailOf(db, ticket, viewer, now);
 }
 
-export async function detailOf(
-  db: Kysely<Database>,
-  ticket: TicketRowLite,
-  now: Date,
-  budgets: BudgetReader,
-) {
+/** The detail of a ticket the caller already checked the viewer may see. */
+export async function detailOf(db: Kysely<Database>, ticket: TicketRowLite, viewer: Viewer, now: Date) {
   const desk = await deskPlanOf(db, ticket.plan_version_id);
   const clocks = await loadClocks(db, ticket.id);
   const links = await db
@@ -53,7 +40,7 @@ export async function detailOf(
       createdAt: l.created_at.toISOString(),
     })),
     maintenance: maintenanceWindowAt(desk.plan, Temporal.Instant.fromEpochMilliseconds(now.getTime())),
-    budgets: ticket.contract_id === null ? [] : await budgets(db, ticket.contract_id, now),
+    budgets: ticket.contract_id === null ? [] : await budgetsFor(db, ticket.contract_id, viewer, now),
   };
 }
 

@@ -188,7 +188,7 @@ function registerModificationRoutes(app: FastifyInstance, deps: TicketRouteDeps)
 
 function registerKnownIssueRoutes(app: FastifyInstance, deps: TicketRouteDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const { db, clock, budgets } = deps;
+  const { db, clock } = deps;
   const tags = ['known-issues'];
 
   r.post('/v1/known-issues', {
@@ -259,7 +259,7 @@ function registerKnownIssueRoutes(app: FastifyInstance, deps: TicketRouteDeps): 
     },
     handler: async (request) => {
       await linkKnownIssue(db, viewerOf(request), request.params.id, request.body.knownIssueId, clock());
-      return detailOf(db, await requireTicket(db, request.params.id, null), clock(), budgets);
+      return detailOf(db, await requireTicket(db, request.params.id, null), viewerOf(request), clock());
     },
   });
 }

@@ -19,12 +19,12 @@ import {
   TicketSchema,
   TicketUpdateRequestSchema,
 } from '../../schema/tickets.schema.ts';
-import { viewerOf } from '../auth/access.ts';
+import { type Viewer, viewerOf } from '../auth/access.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database-types.ts';
 import { errorResponses } from '../http/responses.ts';
 import { createTicket } from './ticket-create.service.ts';
-import { type BudgetReader, detailOf, listMessages, messageById, ticketDetail } from './ticket-detail.ts';
+import { detailOf, listMessages, messageById, ticketDetail } from './ticket-detail.ts';
 import {
   assignTicket,
   changeStatus,
@@ -39,7 +39,6 @@ export type TicketRouteDeps = {
   db: Kysely<Database>;
   config: Config;
   clock: () => Date;
-  budgets: BudgetReader;
 };
 
 export const TICKETS_READ = { scope: 'tickets:read', customer: true } as const;
@@ -52,8 +51,10 @@ export const TAGS = ['tickets'];
 /** The help desk's ticket routes: open (behind the gate), read, search, queue, converse, work. */
 export function registerTicketRoutes(app: FastifyInstance, deps: TicketRouteDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const { db, clock, budgets } = deps;
-  const detail = async (id: string) => detailOf(db, await requireTicket(db, id, null), clock(), budgets);
+  const { db, clock } = deps;
+  /** Staff routes answer with the detail as staff see it. */
+  const detail = async (id: string, viewer: Viewer) =>
+    detailOf(db, await requireTicket(db, id, null), viewer, clock());
 
   r.post('/v1/tickets', {
     config: { access: TICKETS_WRITE },
@@ -79,12 +80,13 @@ export function registerTicketRoutes(app: FastifyInstance, deps: TicketRouteDeps
       },
     },
     handler: async (request, reply) => {
+      const viewer = viewerOf(request);
       const { ticket } = await createTicket(db, request.body, {
-        viewer: viewerOf(request),
+        viewer,
         now: clock(),
         autoAssign: deps.config.autoAssign,
       });
-      return reply.code(201).send(await detailOf(db, ticket, clock(), budgets));
+      return reply.code(201).send(await detailOf(db, ticket, viewer, clock()));
     },
   });
 
@@ -126,7 +128,7 @@ export function registerTicketRoutes(app: FastifyInstance, deps: TicketRouteDeps
       params: TicketIdParamsSchema,
       response: { 200: TicketDetailSchema, ...errorResponses(...DENIED, 'NOT_FOUND') },
     },
-    handler: async (request) => ticketDetail(db, viewerOf(request), request.params.id, clock(), budgets),
+    handler: async (request) => ticketDetail(db, viewerOf(request), request.params.id, clock()),
   });
 
   r.patch('/v1/tickets/:id', {
@@ -143,7 +145,7 @@ export function registerTicketRoutes(app: FastifyInstance, deps: TicketRouteDeps
     },
     handler: async (request) => {
       await updateTicket(db, viewerOf(request), request.params.id, request.body, clock());
-      return detail(request.params.id);
+      return detail(request.params.id, viewerOf(request));
     },
   });
 
@@ -224,7 +226,7 @@ const staffWrite = <B extends z.ZodType>(
 function registerWorkRoutes(
   app: FastifyInstance,
   deps: TicketRouteDeps,
-  detail: (id: string) => ReturnType<typeof detailOf>,
+  detail: (id: string, viewer: Viewer) => ReturnType<typeof detailOf>,
 ): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db, clock } = deps;
@@ -237,7 +239,7 @@ function registerWorkRoutes(
     ),
     handler: async (request) => {
       await changeStatus(db, viewerOf(request), request.params.id, request.body.status, clock());
-      return detail(request.params.id);
+      return detail(request.params.id, viewerOf(request));
     },
   });
 
@@ -249,7 +251,7 @@ function registerWorkRoutes(
     ),
     handler: async (request) => {
       await closeByAgent(db, viewerOf(request), request.params.id, request.body, clock());
-      return detail(request.params.id);
+      return detail(request.params.id, viewerOf(request));
     },
   });
 
@@ -267,7 +269,7 @@ function registerWorkRoutes(
         request.body.assigneeAccountId ?? null,
         clock(),
       );
-      return detail(request.params.id);
+      return detail(request.params.id, viewerOf(request));
     },
   });
 
@@ -279,7 +281,7 @@ function registerWorkRoutes(
     ),
     handler: async (request) => {
       await mergeByAgent(db, viewerOf(request), request.params.id, request.body.intoTicketId, clock());
-      return detail(request.params.id);
+      return detail(request.params.id, viewerOf(request));
     },
   });
 }

@@ -40,17 +40,9 @@ export function budgetPeriod(
 
 /**
  * R2.10 (S3): each budget of the contract's plan for the period containing today, with the minutes
- * logged against it and what remains; the customer sees the same numbers.
+ * logged against it and what remains (the customer sees what remains), leaving out for a customer
+ * the budgets its plan keeps internal (visibleToCustomer: false).
  */
-export async function contractBudgets(
-  db: Kysely<Database>,
-  contractId: string,
-  now: Date,
-): Promise<Budget[]> {
-  return budgetsWhere(db, contractId, now, () => true);
-}
-
-/** As contractBudgets, leaving out for a customer the budgets its plan keeps internal (visibleToCustomer). */
 export async function budgetsFor(
   db: Kysely<Database>,
   contractId: string,
