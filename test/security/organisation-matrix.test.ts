@@ -49,6 +49,7 @@ const PARAMS: Record<string, { fixture: keyof WorldKeys; owned: boolean; kind?: 
   'releases/:id': { fixture: 'release', owned: false },
   'artifacts/:id': { fixture: 'artifact', owned: false },
   'tickets/:id': { fixture: 'ticket', owned: true },
+  'attachments/:attachmentId': { fixture: 'attachment', owned: true },
 };
 
 type WorldKeys = {
@@ -66,6 +67,7 @@ type WorldKeys = {
   release: string;
   artifact: string;
   ticket: string;
+  attachment: string;
 };
 
 /** What a route needs besides its path to pass validation (body, query). Keyed `METHOD url`. */
@@ -126,12 +128,14 @@ describeDb('organisation matrix: role × route × own or other organisation', (g
     const dirs = [
       mkdtempSync(join(tmpdir(), 'upkeep-matrix-a-')),
       mkdtempSync(join(tmpdir(), 'upkeep-matrix-b-')),
+      mkdtempSync(join(tmpdir(), 'upkeep-matrix-c-')),
     ];
     const config = loadConfig({
       LOG_LEVEL: 'silent',
       UPKEEP_DATA_DIR: '/nonexistent',
       UPKEEP_ARTIFACT_DIR: dirs[0] ?? '',
       UPKEEP_BACKUP_DIR: dirs[1] ?? '',
+      UPKEEP_ATTACHMENT_DIR: dirs[2] ?? '',
     });
     const app = await makeApp(db, testClock(new Date()), {
       config,
@@ -309,6 +313,7 @@ async function buildWorld(app: FastifyInstance, db: Kysely<Database>): Promise<M
   const sale = await contractPart(api, db, organisation, product);
   const systems = await systemsPart(api, organisation);
   const ticket = await ticketPart(api, organisation, product);
+  const attachment = await attachmentPart(api, ticket);
   return {
     values: {
       organisation,
@@ -321,6 +326,7 @@ async function buildWorld(app: FastifyInstance, db: Kysely<Database>): Promise<M
       release,
       ...catalog,
       ticket,
+      attachment,
     },
     own: await signInCustomer(db, organisation, 'customer-admin'),
     other: await signInCustomer(db, otherOrganisation, 'customer-admin'),
@@ -406,6 +412,20 @@ async function systemsPart(
     }),
   );
   return { system, item, backup: (await ok(res, 'backup')).id };
+}
+
+/** A log file attached to organisation A's ticket. */
+async function attachmentPart(api: Api, ticket: string): Promise<string> {
+  if (ticket === ABSENT || !api.has('POST /v1/tickets/:id/attachments')) return ABSENT;
+  const res = await api.app.inject(
+    asSession(api.admin, {
+      method: 'POST',
+      url: `/v1/tickets/${ticket}/attachments?name=matrix.log`,
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: Buffer.from('matrix log line\n'),
+    }),
+  );
+  return (await api.ok(res, 'attachment')).id;
 }
 
 /** A ticket of organisation A, opened by staff under its (active, just bought) contract. */

@@ -25,8 +25,8 @@ import { findInvoiceDetail, listInvoices } from './invoice.repository.ts';
 import { recordPayment } from './payment.service.ts';
 import {
   decideInvoiceRefund,
+  HELP_DESK_REFUND_FACTS,
   type HelpDeskRefundFacts,
-  NO_HELP_DESK,
   purchaseInvoiceOf,
 } from './refund.service.ts';
 
@@ -44,7 +44,7 @@ const WRITE_ONCE = { access: { scope: 'billing:write' }, idempotency: 'required'
 
 export function registerBillingRoutes(app: FastifyInstance, deps: BillingRouteDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const helpDesk = deps.helpDesk ?? NO_HELP_DESK;
+  const helpDesk = deps.helpDesk ?? HELP_DESK_REFUND_FACTS;
 
   r.get('/v1/invoices', {
     config: READ,

@@ -10,7 +10,7 @@ import { notifyBilling } from './billing-notices.ts';
 import { creditNoteTax } from './credit-note-tax.ts';
 import { findInvoiceSummary, listCreditNotes } from './invoice.repository.ts';
 import { nextNumber } from './numbering.ts';
-import { decideInvoiceRefund, type HelpDeskRefundFacts, NO_HELP_DESK } from './refund.service.ts';
+import { decideInvoiceRefund, HELP_DESK_REFUND_FACTS, type HelpDeskRefundFacts } from './refund.service.ts';
 
 export type CreditNoteContext = {
   viewer: Viewer;
@@ -83,7 +83,7 @@ function creditInTransaction(
       .forUpdate()
       .executeTakeFirst();
     if (!locked) throw new AppError('NOT_FOUND', `No invoice ${invoiceId}.`);
-    const decided = await decideInvoiceRefund(trx, invoiceId, null, ctx.helpDesk ?? NO_HELP_DESK);
+    const decided = await decideInvoiceRefund(trx, invoiceId, null, ctx.helpDesk ?? HELP_DESK_REFUND_FACTS);
     const before = await findInvoiceSummary(trx, invoiceId, null);
     if (!decided || !before) throw new AppError('NOT_FOUND', `No invoice ${invoiceId}.`);
     const { decision, invoice } = decided;

@@ -4,11 +4,12 @@ import type { RevocableRight } from '../../core/contract/entitlement.ts';
 import { type RefundEligibility, type RefundReason, refundEligibility } from '../../core/contract/refund.ts';
 import { loadContractFacts } from '../contracts/contract-facts.ts';
 import type { Database } from '../db/database-types.ts';
+import { firstTicketResolvedAt, uncorrectedDefectBreachedAt } from '../tickets/refund-facts.ts';
 
 /**
- * What the help desk knows about a purchase, for the refund rules of R5.1. The help desk (issue 4)
- * does not exist yet: until it plugs in its own port, NO_HELP_DESK answers "nothing happened", so S1
- * purchases stay refundable and S2 defects never come due.
+ * What the help desk knows about a purchase, for the refund rules of R5.1. HELP_DESK_REFUND_FACTS reads
+ * the help desk's tables (src/server/tickets/refund-facts.ts); NO_HELP_DESK answers "nothing happened"
+ * (S1 purchases stay refundable, S2 defects never come due), for tests that want the plan rule alone.
  */
 export type HelpDeskRefundFacts = {
   /** S1: when support resolved the first ticket of this purchase, or null. */
@@ -18,6 +19,11 @@ export type HelpDeskRefundFacts = {
 };
 
 export type PurchaseRef = { contractId: string; orderId: string; invoiceId: string };
+
+export const HELP_DESK_REFUND_FACTS: HelpDeskRefundFacts = {
+  firstTicketResolvedAt,
+  uncorrectedDefectBreachedAt,
+};
 
 export const NO_HELP_DESK: HelpDeskRefundFacts = {
   firstTicketResolvedAt: async () => null,
@@ -47,7 +53,7 @@ export async function decideInvoiceRefund(
   db: Kysely<Database>,
   invoiceId: string,
   orgFilter: string | null,
-  helpDesk: HelpDeskRefundFacts = NO_HELP_DESK,
+  helpDesk: HelpDeskRefundFacts = HELP_DESK_REFUND_FACTS,
 ): Promise<InvoiceRefundDecision | undefined> {
   let q = db
     .selectFrom('invoices')
