@@ -78,7 +78,8 @@ export async function recordRestriction(
       path: 'body.startsAt',
       message: 'must not be in the future',
     };
-  return db.transaction().execute(async (trx) => {
+  // Inside a caller's transaction (a confirmed conduct flag) it joins it; otherwise it opens its own.
+  return inTransaction(db, async (trx) => {
     const organisation = await trx
       .selectFrom('organisations')
       .select('id')
@@ -115,6 +116,10 @@ export async function recordRestriction(
     await noticeToAdmins(trx, 'customer.restriction-recorded', restriction, now);
     return { ok: true, restriction } as const;
   });
+}
+
+function inTransaction<T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
 }
 
 function defaultRevokes(kind: RestrictionCreate['kind'], rules: ConductRules): RevocableRight[] {

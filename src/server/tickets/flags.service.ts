@@ -158,7 +158,7 @@ async function recordThrough(
   ctx: DecisionContext,
 ): Promise<string> {
   const outcome = await recordRestriction(
-    joining(trx),
+    trx,
     { organisationId: flag.organisation_id, body, viewer: ctx.viewer, clientIp: ctx.clientIp },
     ctx.now,
   );
@@ -167,22 +167,6 @@ async function recordThrough(
     throw new Error(`flag ${flag.id}: recording the ${body.kind} failed with ${outcome.code}`);
   }
   return outcome.restriction.id;
-}
-
-/**
- * recordRestriction opens its own transaction; Kysely refuses a nested one. Inside ours it joins it
- * instead, so the restriction and the flag decision commit or roll back together. (A variant of
- * recordRestriction that takes a transaction would make this unnecessary.)
- */
-function joining(trx: Transaction<Database>): Kysely<Database> {
-  const joined = { execute: <T>(work: (t: Transaction<Database>) => Promise<T>) => work(trx) };
-  return new Proxy(trx, {
-    get(target, property) {
-      if (property === 'transaction') return () => joined;
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
 }
 
 // ── Intake refusals ────────────────────────────────────────────────────────────────────────────
