@@ -217,8 +217,7 @@ export const MergeRequestSchema = z.object({
 });
 
 export const LinkRequestSchema = z.object({
-  ticketId: id('The other ticket.'),
-  kind: z.enum(['related', 'duplicate-of', 'follow-up-of']).default('related'),
+  ticketId: id('The other ticket, of the same organisation.'),
 });
 
 export const TicketListQuerySchema = PageQuerySchema.extend({

@@ -136,4 +136,35 @@ describeDb('help desk automations (S1 ticket desk)', (getDb) => {
     expect(flags).toEqual([{ kind: 'abuse', status: 'open' }]);
     expect(await db.selectFrom('organisation_restrictions').select('id').execute()).toEqual([]);
   });
+
+  it('links: an agent links two tickets of one customer as related; another customer’s ticket is refused', async () => {
+    const { db } = getDb();
+    const s = await deskSetup(db, PRESET.S1, S1_TERMS, START);
+    const a = await openTicket(s, {
+      categoryId: 'question',
+      subject: 'Gallery thumbnails',
+      description: 'Thumbnails are blurry.',
+    });
+    s.clock.advance(60 * 60_000);
+    const b = await openTicket(s, {
+      categoryId: 'question',
+      subject: 'Invoice address',
+      description: 'How do I change the billing address?',
+    });
+    const linked = await call(s.app, s.agent, 'POST', `/v1/tickets/${a.id}/links`, { ticketId: b.id });
+    expect(linked.statusCode, linked.body).toBe(200);
+    expect(linked.json().links).toEqual([
+      expect.objectContaining({ ticketId: b.id, kind: 'related', direction: 'outgoing' }),
+    ]);
+    const seenFromB = (await call(s.app, s.customer, 'GET', `/v1/tickets/${b.id}`)).json();
+    expect(seenFromB.links).toEqual([
+      expect.objectContaining({ ticketId: a.id, kind: 'related', direction: 'incoming' }),
+    ]);
+    expect(
+      (await call(s.app, s.agent, 'POST', `/v1/tickets/${a.id}/links`, { ticketId: a.id })).statusCode,
+    ).toBe(400);
+    expect(
+      (await call(s.app, s.customer, 'POST', `/v1/tickets/${a.id}/links`, { ticketId: b.id })).statusCode,
+    ).toBe(403);
+  });
 });

@@ -465,3 +465,30 @@ export async function mergeByAgent(
       throw new AppError('TICKET_STATE_CONFLICT', `Ticket ${ticket.id} is already ${ticket.status}.`);
   });
 }
+
+/** Links two tickets of one organisation as related (duplicates merge; follow-ups link themselves). */
+export async function linkRelated(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  ticketId: string,
+  otherId: string,
+  now: Date,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const ticket = await requireTicket(trx, ticketId, null, true);
+    const other = await requireTicket(trx, otherId, null);
+    if (other.id === ticket.id || other.organisation_id !== ticket.organisation_id)
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'Invalid request: body.ticketId: another ticket of the same organisation',
+        [
+          {
+            path: 'body.ticketId',
+            rule: 'same_organisation',
+            message: 'link another ticket of the same customer',
+          },
+        ],
+      );
+    await linkTickets(trx, ticket.id, other.id, 'related', viewer.accountId, now);
+  });
+}

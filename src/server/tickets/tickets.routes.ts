@@ -6,6 +6,7 @@ import { PageQuerySchema, pageOf } from '../../schema/pagination.schema.ts';
 import {
   AssignRequestSchema,
   CloseRequestSchema,
+  LinkRequestSchema,
   MergeRequestSchema,
   MessageCreateRequestSchema,
   MessagePostedSchema,
@@ -29,6 +30,7 @@ import {
   assignTicket,
   changeStatus,
   closeByAgent,
+  linkRelated,
   mergeByAgent,
   postMessage,
   updateTicket,
@@ -269,6 +271,15 @@ function registerWorkRoutes(
         request.body.assigneeAccountId ?? null,
         clock(),
       );
+      return detail(request.params.id, viewerOf(request));
+    },
+  });
+
+  r.post('/v1/tickets/:id/links', {
+    config: { access: TICKETS_STAFF },
+    schema: staffWrite('Link another ticket of the same customer as related.', LinkRequestSchema),
+    handler: async (request) => {
+      await linkRelated(db, viewerOf(request), request.params.id, request.body.ticketId, clock());
       return detail(request.params.id, viewerOf(request));
     },
   });
