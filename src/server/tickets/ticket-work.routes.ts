@@ -22,6 +22,7 @@ import {
 import { TicketDetailSchema, TicketIdParamsSchema } from '../../schema/tickets.schema.ts';
 import { viewerOf } from '../auth/access.ts';
 import { errorResponses } from '../http/responses.ts';
+import { agreeEstimate, proposeEstimate } from './estimates.service.ts';
 import {
   createKnownIssue,
   getKnownIssue,
@@ -41,7 +42,7 @@ import {
   TICKETS_WRITE,
   type TicketRouteDeps,
 } from './tickets.routes.ts';
-import { agreeEstimate, contractBudgetsFor, logTime, proposeEstimate, ticketTime } from './time.service.ts';
+import { contractBudgetsFor, logTime, ticketTime } from './time.service.ts';
 
 const CONTRACTS_READ = { scope: 'contracts:read', customer: true } as const;
 const WRITE_ERRORS = ['VALIDATION_FAILED', ...DENIED, 'CSRF_FAILED', 'NOT_FOUND'] as const;
