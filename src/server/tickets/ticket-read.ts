@@ -159,7 +159,8 @@ export async function listTickets(
   };
 }
 
-type QueueCursor = { top: boolean; due: string | null; id: string };
+/** A queue position: the row's sort key (not top priority, due or +infinity, id), all ascending. */
+type QueueCursor = { later: boolean; due: string | null; id: string };
 
 function encodeCursor(c: QueueCursor): string {
   return Buffer.from(JSON.stringify(c)).toString('base64url');
@@ -168,12 +169,8 @@ function encodeCursor(c: QueueCursor): string {
 function decodeCursor(text: string): QueueCursor {
   try {
     const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as QueueCursor;
-    if (
-      typeof c.top === 'boolean' &&
-      typeof c.id === 'string' &&
-      (c.due === null || typeof c.due === 'string')
-    )
-      return c;
+    const dueOk = c.due === null || (typeof c.due === 'string' && !Number.isNaN(Date.parse(c.due)));
+    if (typeof c.later === 'boolean' && typeof c.id === 'string' && dueOk) return c;
   } catch {
     // fall through to the validation error
   }
@@ -186,10 +183,13 @@ function decodeCursor(text: string): QueueCursor {
   ]);
 }
 
+// The queue order as one ascending key, the expression tickets_queue_idx is built on (migration 0009).
+const QUEUE_KEY = sql`(NOT top_priority, COALESCE(next_due_at, 'infinity'::timestamptz), id)`;
+
 /**
  * The agent queue (R2.6): open tickets, top priority first (S4 total outage), then by the next due
- * instant (S1: one by one in deadline order), tickets without a running clock last. One index scan
- * (tickets_queue_idx) with a keyset cursor.
+ * instant (S1: one by one in deadline order), tickets without a running clock last. One index range
+ * scan of tickets_queue_idx from a keyset cursor (one row comparison on the same key).
  */
 export async function queuePage(
   db: Kysely<Database>,
@@ -208,26 +208,13 @@ export async function queuePage(
   if (query.assigneeAccountId) q = q.where('assignee_account_id', '=', query.assigneeAccountId);
   if (query.cursor) {
     const c = decodeCursor(query.cursor);
-    const due = c.due === null ? null : new Date(c.due);
-    // Rows after (top, due, id) in the order top DESC, due ASC NULLS LAST, id ASC.
-    q = q.where((eb) => {
-      const sameTop = eb('top_priority', '=', c.top);
-      const afterInTop =
-        due === null
-          ? eb.and([eb('next_due_at', 'is', null), eb('id', '>', c.id)])
-          : eb.or([
-              eb('next_due_at', '>', due),
-              eb('next_due_at', 'is', null),
-              eb.and([eb('next_due_at', '=', due), eb('id', '>', c.id)]),
-            ]);
-      const laterTop = c.top ? eb('top_priority', '=', false) : eb.val(false);
-      return eb.or([eb.and([sameTop, afterInTop]), laterTop]);
-    });
+    const due = c.due === null ? sql`'infinity'::timestamptz` : sql`${new Date(c.due)}::timestamptz`;
+    q = q.where(sql<boolean>`${QUEUE_KEY} > (${c.later}, ${due}, ${c.id})`);
   }
   const rows = await q
-    .orderBy('top_priority', 'desc')
-    .orderBy(sql`next_due_at asc nulls last`)
-    .orderBy('id', 'asc')
+    .orderBy(sql`NOT top_priority`)
+    .orderBy(sql`COALESCE(next_due_at, 'infinity'::timestamptz)`)
+    .orderBy('id')
     .limit(query.limit + 1)
     .execute();
   const kept = rows.slice(0, query.limit);
@@ -236,7 +223,7 @@ export async function queuePage(
     items: kept.map((r) => toTicket(r as TicketRow)),
     nextCursor:
       rows.length > query.limit && last
-        ? encodeCursor({ top: last.top_priority, due: iso(last.next_due_at), id: last.id })
+        ? encodeCursor({ later: !last.top_priority, due: iso(last.next_due_at), id: last.id })
         : null,
   };
 }
