@@ -233,66 +233,51 @@ function registerWorkRoutes(
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db, clock } = deps;
 
-  r.post('/v1/tickets/:id/status', {
-    config: { access: TICKETS_STAFF },
-    schema: staffWrite(
-      'Set open, waiting on the customer (clocks pause, R2.5) or resolved (S1: closes at once, R2.9).',
-      StatusChangeRequestSchema,
-    ),
-    handler: async (request) => {
-      await changeStatus(db, viewerOf(request), request.params.id, request.body.status, clock());
-      return detail(request.params.id, viewerOf(request));
-    },
-  });
+  /** A staff action on a ticket: run it, then answer with the ticket as staff see it. */
+  const action = <B extends z.ZodType>(
+    verb: string,
+    summary: string,
+    body: B,
+    run: (viewer: Viewer, id: string, body: z.infer<B>) => Promise<void>,
+  ) =>
+    r.post(`/v1/tickets/:id/${verb}`, {
+      config: { access: TICKETS_STAFF },
+      schema: staffWrite(summary, body),
+      handler: async (request) => {
+        const viewer = viewerOf(request);
+        await run(viewer, request.params.id, request.body as z.infer<B>);
+        return detail(request.params.id, viewer);
+      },
+    });
 
-  r.post('/v1/tickets/:id/close', {
-    config: { access: TICKETS_STAFF },
-    schema: staffWrite(
-      'Close by hand, e.g. out of scope with one of the plan’s reasons (R1.6).',
-      CloseRequestSchema,
-    ),
-    handler: async (request) => {
-      await closeByAgent(db, viewerOf(request), request.params.id, request.body, clock());
-      return detail(request.params.id, viewerOf(request));
-    },
-  });
-
-  r.post('/v1/tickets/:id/assign', {
-    config: { access: TICKETS_STAFF },
-    schema: staffWrite(
-      'Appoint the responsible engineer (S3 4.1: the assignment clock stops). Omit the id to take it yourself.',
-      AssignRequestSchema,
-    ),
-    handler: async (request) => {
-      await assignTicket(
-        db,
-        viewerOf(request),
-        request.params.id,
-        request.body.assigneeAccountId ?? null,
-        clock(),
-      );
-      return detail(request.params.id, viewerOf(request));
-    },
-  });
-
-  r.post('/v1/tickets/:id/links', {
-    config: { access: TICKETS_STAFF },
-    schema: staffWrite('Link another ticket of the same customer as related.', LinkRequestSchema),
-    handler: async (request) => {
-      await linkRelated(db, viewerOf(request), request.params.id, request.body.ticketId, clock());
-      return detail(request.params.id, viewerOf(request));
-    },
-  });
-
-  r.post('/v1/tickets/:id/merge', {
-    config: { access: TICKETS_STAFF },
-    schema: staffWrite(
-      'Mark as the same issue (R2.8): this ticket closes into the other and links to it.',
-      MergeRequestSchema,
-    ),
-    handler: async (request) => {
-      await mergeByAgent(db, viewerOf(request), request.params.id, request.body.intoTicketId, clock());
-      return detail(request.params.id, viewerOf(request));
-    },
-  });
+  action(
+    'status',
+    'Set open, waiting on the customer (clocks pause, R2.5) or resolved (S1: closes at once, R2.9).',
+    StatusChangeRequestSchema,
+    (viewer, id, body) => changeStatus(db, viewer, id, body.status, clock()),
+  );
+  action(
+    'close',
+    'Close by hand, e.g. out of scope with one of the plan’s reasons (R1.6).',
+    CloseRequestSchema,
+    (viewer, id, body) => closeByAgent(db, viewer, id, body, clock()),
+  );
+  action(
+    'assign',
+    'Appoint the responsible engineer (S3 4.1: the assignment clock stops). Omit the id to take it yourself.',
+    AssignRequestSchema,
+    (viewer, id, body) => assignTicket(db, viewer, id, body.assigneeAccountId ?? null, clock()),
+  );
+  action(
+    'links',
+    'Link another ticket of the same customer as related.',
+    LinkRequestSchema,
+    (viewer, id, body) => linkRelated(db, viewer, id, body.ticketId, clock()),
+  );
+  action(
+    'merge',
+    'Mark as the same issue (R2.8): this ticket closes into the other and links to it.',
+    MergeRequestSchema,
+    (viewer, id, body) => mergeByAgent(db, viewer, id, body.intoTicketId, clock()),
+  );
 }
