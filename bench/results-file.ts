@@ -15,6 +15,18 @@ export const LICENSE_VALIDATION_SECTION: ResultsSection = {
   placement: 'last',
 };
 
+export const CREATE_TICKETS_SECTION: ResultsSection = {
+  start: '<!-- helpdesk-create:start -->',
+  end: '<!-- helpdesk-create:end -->',
+  placement: 'last',
+};
+
+export const HELPDESK_SCALE_SECTION: ResultsSection = {
+  start: '<!-- helpdesk-scale:start -->',
+  end: '<!-- helpdesk-scale:end -->',
+  placement: 'last',
+};
+
 const ANY_SECTION_START = /<!-- [\w-]+:start -->/;
 
 /**
