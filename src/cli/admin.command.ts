@@ -8,10 +8,9 @@ import {
   issueLoginLink,
   type LoginLink,
 } from '../server/auth/account-admin.service.ts';
-import { type Config, loadConfig } from '../server/config.ts';
-import { DataDirInUseError, DataDirUnusableError } from '../server/db/data-dir-lock.ts';
-import { createDatabase, type DatabaseHandle } from '../server/db/database.ts';
-import { migrateToLatest } from '../server/db/migrate.ts';
+import type { Config } from '../server/config.ts';
+import type { DatabaseHandle } from '../server/db/database.ts';
+import { withCliDatabase } from './cli-database.ts';
 import { CliError, runAction } from './cli-io.ts';
 
 type LinkOptions = { email: string; json?: boolean };
@@ -107,39 +106,10 @@ function linkBase(config: Config): string {
   return `http://${host}:${config.port}`;
 }
 
-/** Opens and migrates the configured database, runs `action`, always closes it. */
-async function withDatabase(
-  action: (handle: DatabaseHandle, config: Config) => Promise<void>,
-): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    throw new CliError((error as Error).message, 'INVALID_CONFIG');
-  }
-  const handle = await createDatabase(config).catch((error: unknown) => {
-    if (error instanceof DataDirInUseError) {
-      throw new CliError(
-        `the embedded database ${error.dataDir} is in use by process ${error.pid} (a running "upkeep serve"?). ` +
-          'It serves one process at a time: stop the server, run this command, then start it again ' +
-          '(or, while it runs, an admin can use POST /v1/accounts and POST /v1/accounts/:id/login-link).',
-        'DATA_DIR_LOCKED',
-        1,
-      );
-    }
-    if (error instanceof DataDirUnusableError) throw new CliError(error.message, 'DATA_DIR_UNUSABLE', 1);
-    throw error;
-  });
-  try {
-    await migrateToLatest(handle.db).catch((error: unknown) => {
-      throw new CliError(
-        `cannot prepare the database: ${(error as Error).message}`,
-        'DATABASE_UNAVAILABLE',
-        1,
-      );
-    });
-    await action(handle, config);
-  } finally {
-    await handle.close();
-  }
+const LOCKED_HINT =
+  '. It serves one process at a time: stop the server, run this command, then start it again ' +
+  '(or, while it runs, an admin can use POST /v1/accounts and POST /v1/accounts/:id/login-link).';
+
+function withDatabase(action: (handle: DatabaseHandle, config: Config) => Promise<void>): Promise<void> {
+  return withCliDatabase(action, LOCKED_HINT);
 }
