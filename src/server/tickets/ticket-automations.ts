@@ -262,27 +262,12 @@ export async function refuseIfFlooding(
   who: { organisationId: string; requesterAccountId: string | null },
   now: Date,
 ): Promise<void> {
-  const rule = plan.automations.flooding;
-  if (!rule) return;
-  const since = new Date(now.getTime() - rule.withinMinutes * 60_000);
-  const rows = await db
-    .selectFrom('tickets')
-    .select('created_at')
-    .where('organisation_id', '=', who.organisationId)
-    .where('created_at', '>', since)
-    .execute();
-  await refuseOnFlood(
-    db,
-    rule,
-    rows.map((r) => r.created_at.getTime()),
-    now,
-    {
-      organisationId: who.organisationId,
-      ticketId: null,
-      what: 'new tickets',
-      accountId: who.requesterAccountId,
-    },
-  );
+  await refuseOnFlood(db, plan, now, {
+    organisationId: who.organisationId,
+    ticketId: null,
+    what: 'new tickets',
+    accountId: who.requesterAccountId,
+  });
 }
 
 /** R1.5 (S1): too many posts by the customer in one ticket in the window: 429 and a flag. */
@@ -293,37 +278,40 @@ export async function refuseIfPostFlooding(
   now: Date,
   accountId: string | null,
 ): Promise<void> {
-  const rule = plan.automations.flooding;
-  if (!rule) return;
-  const since = new Date(now.getTime() - rule.withinMinutes * 60_000);
-  const rows = await db
-    .selectFrom('ticket_messages')
-    .select('created_at')
-    .where('ticket_id', '=', ticket.id)
-    .where('author_kind', '=', 'customer')
-    .where('created_at', '>', since)
-    .execute();
-  await refuseOnFlood(
-    db,
-    rule,
-    rows.map((r) => r.created_at.getTime()),
-    now,
-    {
-      organisationId: ticket.organisation_id,
-      ticketId: ticket.id,
-      what: 'posts on this ticket',
-      accountId,
-    },
-  );
+  await refuseOnFlood(db, plan, now, {
+    organisationId: ticket.organisation_id,
+    ticketId: ticket.id,
+    what: 'posts on this ticket',
+    accountId,
+  });
 }
 
-async function refuseOnFlood(
-  db: Kysely<Database>,
-  rule: { maxPosts: number; withinMinutes: number },
-  recentMs: number[],
-  now: Date,
-  where: { organisationId: string; ticketId: string | null; what: string; accountId: string | null },
-): Promise<void> {
+/** New tickets of the organisation, or the customer's posts in one ticket, inside the plan's window. */
+async function recentPostsMs(db: Kysely<Database>, where: FloodScope, since: Date): Promise<number[]> {
+  const rows =
+    where.ticketId === null
+      ? await db
+          .selectFrom('tickets')
+          .select('created_at')
+          .where('organisation_id', '=', where.organisationId)
+          .where('created_at', '>', since)
+          .execute()
+      : await db
+          .selectFrom('ticket_messages')
+          .select('created_at')
+          .where('ticket_id', '=', where.ticketId)
+          .where('author_kind', '=', 'customer')
+          .where('created_at', '>', since)
+          .execute();
+  return rows.map((r) => r.created_at.getTime());
+}
+
+type FloodScope = { organisationId: string; ticketId: string | null; what: string; accountId: string | null };
+
+async function refuseOnFlood(db: Kysely<Database>, plan: Plan, now: Date, where: FloodScope): Promise<void> {
+  const rule = plan.automations.flooding;
+  if (!rule) return;
+  const recentMs = await recentPostsMs(db, where, new Date(now.getTime() - rule.withinMinutes * 60_000));
   const decision = decideFlooding(recentMs, now.getTime(), rule);
   if (decision.allowed) return;
   await db.transaction().execute((trx) =>
