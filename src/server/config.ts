@@ -53,6 +53,21 @@ const envSchema = z.object({
     )
     .optional(),
   UPKEEP_SEALING_KEY_FILE: z.string().min(1).optional(),
+  // Email (docs/notifications.md). Without UPKEEP_SMTP_URL mail lands in the local mailbox
+  // (`upkeep mail list`); with it, nodemailer sends by SMTP (smtp://user:pass@host:587, smtps://…:465).
+  UPKEEP_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'expected smtp://[user:password@]host[:port] or smtps://…')
+    .optional(),
+  UPKEEP_MAIL_FROM: z.string().min(3).default('Upkeep Support <support@upkeep.localhost>'),
+  // The support address customers write to; replies go to support+<signed token>@its domain.
+  UPKEEP_SUPPORT_ADDRESS: z.string().email().default('support@upkeep.localhost'),
+  // The SMTP receiver for the support address: port (0 = off) and listening host (default HOST).
+  UPKEEP_SMTP_IN_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
+  UPKEEP_SMTP_IN_HOST: z.string().min(1).optional(),
+  // Webhook targets on loopback, private or link-local addresses are refused unless this is true
+  // (for a development machine only).
+  UPKEEP_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
 });
 
 export type Config = Readonly<{
@@ -92,6 +107,17 @@ export type Config = Readonly<{
   }>;
   /** The key that seals secrets at rest: its text (UPKEEP_SEALING_KEY) or the file that holds it. */
   sealing: Readonly<{ keyText: string | undefined; keyFile: string }>;
+  /** Email out and in; see docs/notifications.md. */
+  mail: Readonly<{
+    /** nodemailer's SMTP URL; undefined = the local mailbox (mail is stored, not sent). */
+    smtpUrl: string | undefined;
+    from: string;
+    supportAddress: string;
+    /** The SMTP receiver's port (0 = off) and host. */
+    inboundPort: number;
+    inboundHost: string;
+  }>;
+  webhooks: Readonly<{ allowPrivateTargets: boolean }>;
 }>;
 
 /** Parses configuration from an environment (process.env by default). Throws a readable error naming the variable. */
@@ -130,6 +156,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       keyText: e.UPKEEP_SEALING_KEY,
       keyFile: resolve(e.UPKEEP_SEALING_KEY_FILE ?? defaultSealingKeyFile(e)),
     }),
+    mail: Object.freeze({
+      smtpUrl: e.UPKEEP_SMTP_URL,
+      from: e.UPKEEP_MAIL_FROM,
+      supportAddress: e.UPKEEP_SUPPORT_ADDRESS.toLowerCase(),
+      inboundPort: e.UPKEEP_SMTP_IN_PORT,
+      inboundHost: e.UPKEEP_SMTP_IN_HOST ?? e.HOST,
+    }),
+    webhooks: Object.freeze({ allowPrivateTargets: e.UPKEEP_WEBHOOK_ALLOW_PRIVATE === 'true' }),
   });
 }
 

@@ -20,6 +20,8 @@ export interface AccountsTable {
   /** R1.1 (S1): on the product-update mailing list. */
   product_updates_subscribed: ColumnType<boolean, boolean | undefined, boolean>;
   product_updates_changed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The language notices are written in (migration 0011). */
+  locale: ColumnType<string, string | undefined, string>;
 }
 
 export interface SessionsTable {

@@ -4,6 +4,7 @@ import type { LicenseTables } from '../licenses/licenses.tables.ts';
 import type { SystemsTables } from '../systems/systems.tables.ts';
 import type { HelpDeskTables } from '../tickets/tickets.tables.ts';
 import type { CommerceTables } from './commerce.tables.ts';
+import type { MailTables } from '../mail/mail.tables.ts';
 
 /**
  * Row types of every table, as Kysely sees them. Another part adds its tables by extending
@@ -41,4 +42,5 @@ export interface Database
     CommerceTables,
     LicenseTables,
     SystemsTables,
-    HelpDeskTables {}
+    HelpDeskTables,
+    MailTables {}
