@@ -1,10 +1,10 @@
 import type { ColumnType } from 'kysely';
 import type { AuthTables } from '../auth/auth.tables.ts';
 import type { LicenseTables } from '../licenses/licenses.tables.ts';
+import type { MailTables } from '../mail/mail.tables.ts';
 import type { SystemsTables } from '../systems/systems.tables.ts';
 import type { HelpDeskTables } from '../tickets/tickets.tables.ts';
 import type { CommerceTables } from './commerce.tables.ts';
-import type { MailTables } from '../mail/mail.tables.ts';
 
 /**
  * Row types of every table, as Kysely sees them. Another part adds its tables by extending

@@ -23,7 +23,11 @@ export interface MailMessagesTable {
   headers: Json;
   message_id: string;
   status: 'queued' | 'sent' | 'failed' | 'suppressed';
-  transport: ColumnType<'smtp' | 'mailbox' | null, 'smtp' | 'mailbox' | null | undefined, 'smtp' | 'mailbox' | null>;
+  transport: ColumnType<
+    'smtp' | 'mailbox' | null,
+    'smtp' | 'mailbox' | null | undefined,
+    'smtp' | 'mailbox' | null
+  >;
   attempts: Count;
   next_attempt_at: Timestamp;
   locked_until: NullableTimestamp;
@@ -48,7 +52,13 @@ export interface InboundMailTable {
   from_address: NullableText;
   subject: NullableText;
   message_id: NullableText;
-  status: 'ticket-opened' | 'reply-added' | 'quarantined' | 'portal-pointer-sent' | 'auto-reply-ignored' | 'refused';
+  status:
+    | 'ticket-opened'
+    | 'reply-added'
+    | 'quarantined'
+    | 'portal-pointer-sent'
+    | 'auto-reply-ignored'
+    | 'refused';
   reason: NullableText;
   ticket_id: NullableText;
   organisation_id: NullableText;
