@@ -109,6 +109,11 @@ export const automationsSchema = z
       .strictObject({
         afterDays: positiveInt('days'),
         measuredFrom: z.literal('last-public-message'),
+        warnDaysBefore: positiveInt('days')
+          .optional()
+          .describe(
+            'The requester is warned by mail this many days before the close (default 1; none when ≥ afterDays).',
+          ),
       })
       .optional()
       .describe('Close a ticket after N calendar days without a public message (R2.7, S1: 8).'),

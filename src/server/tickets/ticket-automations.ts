@@ -16,7 +16,20 @@ import { requireTicket, type TicketRowLite } from './ticket-read.ts';
 
 export const AUTO_CLOSE_JOB = 'auto-close';
 export const autoCloseJobKey = (ticketId: string) => `auto-close:${ticketId}`;
+export const AUTO_CLOSE_WARNING_JOB = 'auto-close-warning';
+export const autoCloseWarningJobKey = (ticketId: string) => `auto-close-warning:${ticketId}`;
 const DAY_MS = 86_400_000;
+/** Without `warnDaysBefore` the requester is warned one day before an inactivity close. */
+const DEFAULT_WARN_DAYS = 1;
+
+/** When the requester is warned before the inactivity close, or null when the plan's rule leaves no room. */
+export function autoCloseWarningAt(plan: Plan, lastPublicAt: Date): Date | null {
+  const rule = plan.automations.inactivityClose;
+  if (!rule) return null;
+  const warnDays = rule.warnDaysBefore ?? DEFAULT_WARN_DAYS;
+  if (warnDays >= rule.afterDays) return null;
+  return new Date(lastPublicAt.getTime() + (rule.afterDays - warnDays) * DAY_MS);
+}
 
 /**
  * R2.7 (S1): schedules the close at the exact instant `afterDays` days after the last public message.
@@ -33,6 +46,14 @@ export async function scheduleAutoClose(
   if (!rule) return;
   const runAt = new Date(lastPublicAt.getTime() + rule.afterDays * DAY_MS);
   await scheduleJob(db, { kind: AUTO_CLOSE_JOB, key: autoCloseJobKey(ticketId), runAt }, now);
+  const warnAt = autoCloseWarningAt(plan, lastPublicAt);
+  if (warnAt) {
+    await scheduleJob(
+      db,
+      { kind: AUTO_CLOSE_WARNING_JOB, key: autoCloseWarningJobKey(ticketId), runAt: warnAt },
+      now,
+    );
+  }
 }
 
 export type CloseChange = {
@@ -72,6 +93,7 @@ export async function closeTicket(
   if (!closed) return false;
   await applyTicketClockEvent(trx, ticket, { kind: 'closed' }, now);
   await cancelJob(trx, autoCloseJobKey(ticket.id), now);
+  await cancelJob(trx, autoCloseWarningJobKey(ticket.id), now);
   await recordAudit(
     trx,
     {

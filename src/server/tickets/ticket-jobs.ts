@@ -5,7 +5,13 @@ import { newId } from '../db/ids.ts';
 import type { JobHandler, JobHandlers } from '../jobs/job-queue.ts';
 import { enqueueNotice } from '../outbox/outbox.repository.ts';
 import { fromEpoch, loadClocks, SLA_JOB, saveClocks, toEpoch } from './sla-clocks.repository.ts';
-import { AUTO_CLOSE_JOB, closeTicket, scheduleAutoClose } from './ticket-automations.ts';
+import {
+  AUTO_CLOSE_JOB,
+  AUTO_CLOSE_WARNING_JOB,
+  autoCloseWarningAt,
+  closeTicket,
+  scheduleAutoClose,
+} from './ticket-automations.ts';
 import { deskPlanOf } from './ticket-plan.ts';
 import { requireTicket } from './ticket-read.ts';
 
@@ -88,9 +94,40 @@ export const runAutoCloseJob: JobHandler = async (trx, job, now) => {
   await closeTicket(trx, ticket, { status: 'closed', reason: 'inactivity' }, null, new Date(closesAt));
 };
 
+/**
+ * The warning before an inactivity close (issue: "a warning before auto-close"): one mail to the
+ * requester per quiet spell, at `afterDays - warnDaysBefore` after the last public message. A message
+ * since then moved the instant: the job waits for the new one (scheduleAutoClose set it).
+ */
+export const runAutoCloseWarningJob: JobHandler = async (trx, job, now) => {
+  const ticketId = ticketIdOf(job.key);
+  const ticket = await requireTicket(trx, ticketId, null, true).catch(() => undefined);
+  if (!ticket || ticket.status === 'closed' || ticket.status === 'merged') return;
+  const desk = await deskPlanOf(trx, ticket.plan_version_id);
+  const rule = desk.plan.automations.inactivityClose;
+  const warnAt = autoCloseWarningAt(desk.plan, ticket.last_public_message_at);
+  if (!rule || !warnAt || warnAt.getTime() > now.getTime()) return;
+  const closesAt = new Date(ticket.last_public_message_at.getTime() + rule.afterDays * 86_400_000);
+  await enqueueNotice(
+    trx,
+    {
+      topic: 'ticket.auto-close-warning',
+      dedupeKey: `ticket.auto-close-warning:${ticket.id}:${ticket.last_public_message_at.getTime()}`,
+      organisationId: ticket.organisation_id,
+      payload: {
+        ticketId: ticket.id,
+        closesAt: closesAt.toISOString(),
+        accountId: ticket.requester_account_id,
+      },
+    },
+    now,
+  );
+};
+
 export const TICKET_JOB_HANDLERS: JobHandlers = {
   [SLA_JOB]: runSlaJob,
   [AUTO_CLOSE_JOB]: runAutoCloseJob,
+  [AUTO_CLOSE_WARNING_JOB]: runAutoCloseWarningJob,
 };
 
 /** Tickets whose clocks breached and are still running: `upkeep tickets list --breaching`. */

@@ -1,0 +1,75 @@
+import { planSchema } from '../../core/plan/plan.schema.ts';
+import type { ReleasePublishedHook } from '../catalog/release-hooks.ts';
+import { isNotRefunded } from '../contracts/contract-facts.ts';
+import { enqueueNotice } from '../outbox/outbox.repository.ts';
+
+/**
+ * R0.8 (S0): "licensed users are emailed when a new version ships". Publishing a release (not a
+ * pre-release) queues one `release.published` notice per organisation whose contract for the product
+ * covers the publication date under a plan with `entitlements.releaseNotifications`, addressed to its
+ * active users on the product-update list (R1.1: unsubscribing stops these mails). Runs in the
+ * publishing transaction, so the release and its notices commit together; the dedupe key makes a
+ * re-run harmless.
+ */
+export const notifyReleasePublished: ReleasePublishedHook = async (trx, release, now) => {
+  if (release.prerelease !== null) return;
+  const contracts = await trx
+    .selectFrom('contracts')
+    .innerJoin('plan_versions', 'plan_versions.id', 'contracts.plan_version_id')
+    .select(['contracts.organisation_id', 'plan_versions.document'])
+    .where('contracts.product_id', '=', release.productId)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('coverage_terms')
+          .select('coverage_terms.id')
+          .whereRef('coverage_terms.contract_id', '=', 'contracts.id')
+          .where('coverage_terms.starts_on', '<=', release.publishedOn)
+          .where('coverage_terms.ends_on', '>', release.publishedOn)
+          .where(isNotRefunded),
+      ),
+    )
+    .orderBy('contracts.organisation_id')
+    .execute();
+  const organisations = [
+    ...new Set(
+      contracts
+        .filter((c) => planSchema.parse(c.document).entitlements.releaseNotifications)
+        .map((c) => c.organisation_id),
+    ),
+  ];
+  if (organisations.length === 0) return;
+  const product = await trx
+    .selectFrom('products')
+    .select('name')
+    .where('id', '=', release.productId)
+    .executeTakeFirstOrThrow();
+  for (const organisationId of organisations) {
+    const readers = await trx
+      .selectFrom('accounts')
+      .select('email')
+      .where('organisation_id', '=', organisationId)
+      .where('disabled_at', 'is', null)
+      .where('product_updates_subscribed', '=', true)
+      .orderBy('id')
+      .execute();
+    if (readers.length === 0) continue;
+    await enqueueNotice(
+      trx,
+      {
+        topic: 'release.published',
+        dedupeKey: `release.published:${release.id}:${organisationId}`,
+        organisationId,
+        recipient: readers.map((r) => r.email).join(', '),
+        payload: {
+          releaseId: release.id,
+          productId: release.productId,
+          productName: product.name,
+          version: release.version,
+          publishedOn: release.publishedOn,
+        },
+      },
+      now,
+    );
+  }
+};
