@@ -16,6 +16,7 @@ const commandGroups: Record<string, () => Promise<Register>> = {
   import: async () => (await import('./import.command.ts')).registerImportCommands,
   backups: async () => (await import('./backups.command.ts')).registerBackupCommands,
   tickets: async () => (await import('./tickets.command.ts')).registerTicketCommands,
+  mail: async () => (await import('./mail.command.ts')).registerMailCommands,
 };
 
 const program = new Command();

@@ -12,6 +12,7 @@ import { DEMO_CUSTOMER_EMAIL, seedDemoCommerce } from '../server/demo/demo-comme
 import { ensureFirstAdmin } from '../server/demo/first-admin.ts';
 import { createLogger } from '../server/http/logger.ts';
 import { startWorkers } from '../server/jobs/workers.ts';
+import { startMailWorker } from '../server/mail/mail-worker.ts';
 import { startBackupPurgeScheduler } from '../server/systems/backup-purge.ts';
 import { BackupStore } from '../server/systems/backup-store.ts';
 import { CliError, runAction } from './cli-io.ts';
@@ -63,6 +64,9 @@ async function serve(demo: boolean): Promise<void> {
     await scheduleLapseNotices(handle.db, new Date());
     const workers = startWorkers(handle.db, config.workers, logger);
     app.server.once('close', () => void workers.stop());
+    // Notices → mail (SMTP, or the local mailbox without UPKEEP_SMTP_URL) and webhook deliveries.
+    const mail = startMailWorker({ db: handle.db, config, sealingKey, log: logger });
+    app.server.once('close', () => void mail.stop());
     stopOnSignal(app, handle);
   } catch (error) {
     await handle.close();

@@ -3,7 +3,7 @@ import type { Database } from '../../src/server/db/database-types.ts';
 import { createMailTransport, type MailTransport, sendDueMail } from '../../src/server/mail/mail-sender.ts';
 import { dispatchOutbox, type MailDeps } from '../../src/server/mail/outbox-dispatcher.ts';
 import { testConfig, testSealingKey } from '../server/app-helpers.ts';
-import type { SmtpCatcher } from '../support/smtp-catcher.ts';
+import { rawHeader, type SmtpCatcher } from '../support/smtp-catcher.ts';
 
 const quiet = { error: () => {}, warn: () => {}, info: () => {} };
 
@@ -32,4 +32,32 @@ export async function mailRows(db: Kysely<Database>, topic?: string) {
   let q = db.selectFrom('mail_messages').selectAll().orderBy('id');
   if (topic) q = q.where('topic', '=', topic);
   return q.execute();
+}
+
+/** The email address of an account. */
+export async function emailOf(db: Kysely<Database>, accountId: string): Promise<string> {
+  const row = await db
+    .selectFrom('accounts')
+    .select('email')
+    .where('id', '=', accountId)
+    .executeTakeFirstOrThrow();
+  return row.email;
+}
+
+/** The mails the catcher received for this address on one notice topic (the X-Upkeep-Topic header). */
+export function caught(catcher: SmtpCatcher, address: string, topic: string) {
+  return catcher.to(address).filter((m) => rawHeader(m.raw, 'X-Upkeep-Topic')[0] === topic);
+}
+
+/** The outbox payloads of a topic, parsed, oldest first. */
+export async function outboxPayloads(db: Kysely<Database>, topic: string) {
+  const rows = await db
+    .selectFrom('outbox')
+    .select('payload')
+    .where('topic', '=', topic)
+    .orderBy('id')
+    .execute();
+  return rows.map(
+    (r) => (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
+  );
 }

@@ -87,6 +87,7 @@ export function renderMail(content: MailContent, signature: string): RenderedMai
 
 /** An instant as people read it in a zone: `2026-12-03 14:30 (Europe/Berlin)`. */
 export function formatInstant(at: Date | string, timeZone: string): string {
+  if (Number.isNaN(new Date(at).getTime())) return String(at);
   const instant = Temporal.Instant.fromEpochMilliseconds(new Date(at).getTime());
   const zoned = instant.toZonedDateTimeISO(timeZone);
   const pad = (n: number) => String(n).padStart(2, '0');

@@ -6,7 +6,7 @@ import { newId } from '../db/ids.ts';
 import { eraseNoticeSecrets, openNoticeSecrets } from '../secrets/notice-secrets.ts';
 import { type SealingKey, sealSecret } from '../secrets/sealing.ts';
 import { enqueueWebhookDeliveries } from '../webhooks/webhook-fanout.ts';
-import { mailLocaleOf, renderMail } from './mail-render.ts';
+import { headerSafe, mailLocaleOf, renderMail } from './mail-render.ts';
 import { type NoticeFacts, signatureOf, writeNotice } from './mail-templates.ts';
 import {
   type MailTokenKeys,
@@ -190,11 +190,12 @@ async function composeMails(
       topic: row.topic,
       payload: row.payload,
       locale: mailLocaleOf(recipient.locale),
-      recipientName: recipient.name,
-      organisationName: organisation?.name ?? null,
+      // Names and subjects are the customers' words: one line each wherever they are written.
+      recipientName: recipient.name === null ? null : headerSafe(recipient.name, 100),
+      organisationName: organisation ? headerSafe(organisation.name, 200) : null,
       baseUrl,
       plan,
-      ticket,
+      ticket: ticket && { ...ticket, subject: headerSafe(ticket.subject) },
       productName,
       licenseKeys: [],
       replyByEmail: ticket !== null && !recipient.staff && plan?.channels.email === 'tickets',
