@@ -15,6 +15,7 @@ import { startWorkers } from '../server/jobs/workers.ts';
 import { startMailWorker } from '../server/mail/mail-worker.ts';
 import { startBackupPurgeScheduler } from '../server/systems/backup-purge.ts';
 import { BackupStore } from '../server/systems/backup-store.ts';
+import { startWebhookDelivery } from '../server/webhooks/webhook-delivery.ts';
 import { CliError, runAction } from './cli-io.ts';
 import { loadCliSealingKey } from './sealing-key.ts';
 
@@ -67,6 +68,8 @@ async function serve(demo: boolean): Promise<void> {
     // Notices → mail (SMTP, or the local mailbox without UPKEEP_SMTP_URL) and webhook deliveries.
     const mail = startMailWorker({ db: handle.db, config, sealingKey, log: logger });
     app.server.once('close', () => void mail.stop());
+    const webhooks = startWebhookDelivery({ db: handle.db, config, sealingKey, log: logger });
+    app.server.once('close', () => void webhooks.stop());
     stopOnSignal(app, handle);
   } catch (error) {
     await handle.close();

@@ -25,12 +25,15 @@ import { generateRequestId, REQUEST_ID_HEADER } from './http/request-id.ts';
 import { registerSystemRoutes } from './http/system.routes.ts';
 import { issueKeysOnReleasePublished } from './licenses/license-release-hook.ts';
 import { registerLicenseRoutes } from './licenses/licenses.routes.ts';
+import { registerMailRoutes } from './mail/mail.routes.ts';
+import { notifyReleasePublished } from './mail/release-notices.ts';
 import { loadSealingKey, type SealingKey } from './secrets/sealing.ts';
 import { registerSystemsRoutes } from './systems/systems.routes.ts';
 import { closeKnownIssuesOnRelease } from './tickets/known-issues.service.ts';
 import { registerTicketConductRoutes } from './tickets/ticket-conduct.routes.ts';
 import { registerTicketWorkRoutes } from './tickets/ticket-work.routes.ts';
 import { registerTicketRoutes } from './tickets/tickets.routes.ts';
+import { registerWebhookRoutes } from './webhooks/webhooks.routes.ts';
 
 export type AppOptions = {
   config: Config;
@@ -94,13 +97,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerCustomerRoutes(app, { db, config, clock, throttle });
   registerBillingRoutes(app, { db, clock, sealingKey });
   registerContractRoutes(app, { db, config, clock, sealingKey });
-  const releaseHooks = [issueKeysOnReleasePublished(sealingKey), closeKnownIssuesOnRelease];
+  const releaseHooks = [
+    issueKeysOnReleasePublished(sealingKey),
+    closeKnownIssuesOnRelease,
+    notifyReleasePublished,
+  ];
   await registerCatalogRoutes(app, { db, config, clock, releaseHooks });
   registerSystemsRoutes(app, { db, config, clock });
   const desk = { db, config, clock };
   registerTicketRoutes(app, desk);
   registerTicketWorkRoutes(app, desk);
   registerTicketConductRoutes(app, desk);
+  registerMailRoutes(app, { db, clock, sealingKey });
+  registerWebhookRoutes(app, { db, config, clock, sealingKey });
   await app.ready();
   return app;
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { addDays, civilDateIn, compareCivilDates } from '../../core/contract/civil-date.ts';
+import { addDays, civilDateIn, compareCivilDates, daysBetween } from '../../core/contract/civil-date.ts';
 import { coveredUntil } from '../../core/contract/coverage.queries.ts';
 import { planSchema } from '../../core/plan/plan.schema.ts';
 import type { Database } from '../db/database-types.ts';
@@ -51,7 +51,12 @@ export const runLapseNoticesJob: JobHandler = async (trx, job, now) => {
     const due = plan.lapse.reminderDaysBeforeExpiry
       .filter((days) => compareCivilDates(today, addDays(until.expiresOn, -days)) >= 0)
       .sort((a, b) => a - b)[0];
-    if (due !== undefined) await notice('contract.expiry-reminder', `:${due}d`, { daysBefore: due });
+    // daysLeft: the days actually left when the reminder is written (a server down for a while is late).
+    if (due !== undefined)
+      await notice('contract.expiry-reminder', `:${due}d`, {
+        daysBefore: due,
+        daysLeft: daysBetween(today, until.expiresOn),
+      });
   }
   await scheduleJob(trx, { kind: job.kind, key: job.key, runAt: new Date(now.getTime() + EVERY_MS) }, now);
 };

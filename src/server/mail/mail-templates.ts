@@ -1,3 +1,4 @@
+import { addDays } from '../../core/contract/civil-date.ts';
 import type { Plan } from '../../core/plan/plan.schema.ts';
 import type { OpenedLicenseKey } from '../secrets/notice-secrets.ts';
 import { formatInstant, formatMoney, type MailContent, type MailLocale } from './mail-render.ts';
@@ -253,7 +254,10 @@ const TEMPLATES: Record<string, Template> = {
 
   'license.key-issued': (f, t) => {
     const keys = keyLines(f, t);
-    const until = str(obj(f.payload.validity).expiresOn);
+    // `expiresOn` is the first day not covered; people read the last covered day ("through …").
+    const validity = obj(f.payload.validity);
+    const until =
+      str(validity.lastCoveredDay) || (str(validity.expiresOn) ? addDays(str(validity.expiresOn), -1) : '');
     return {
       subject: t(
         `A new license key for ${f.productName ?? 'your product'} version ${num(f.payload.major) ?? ''}`,
@@ -319,8 +323,8 @@ const TEMPLATES: Record<string, Template> = {
     greeting: greeting(f, t),
     paragraphs: [
       t(
-        `Your ${f.productName ?? ''} maintenance ends on ${str(f.payload.expiresOn)} (in ${num(f.payload.daysBefore) ?? '?'} days). Renew to keep support, updates and new keys.`,
-        `Ihre Wartung für ${f.productName ?? ''} endet am ${str(f.payload.expiresOn)} (in ${num(f.payload.daysBefore) ?? '?'} Tagen). Verlängern Sie, um Support, Updates und neue Schlüssel zu behalten.`,
+        `Your ${f.productName ?? ''} maintenance ends on ${str(f.payload.expiresOn)} (in ${num(f.payload.daysLeft) ?? num(f.payload.daysBefore) ?? '?'} days). Renew to keep support, updates and new keys.`,
+        `Ihre Wartung für ${f.productName ?? ''} endet am ${str(f.payload.expiresOn)} (in ${num(f.payload.daysLeft) ?? num(f.payload.daysBefore) ?? '?'} Tagen). Verlängern Sie, um Support, Updates und neue Schlüssel zu behalten.`,
       ),
       ...(renewalRule(f.plan, t) ? [renewalRule(f.plan, t) as string] : []),
     ],

@@ -16,7 +16,7 @@ export const notifyReleasePublished: ReleasePublishedHook = async (trx, release,
   const contracts = await trx
     .selectFrom('contracts')
     .innerJoin('plan_versions', 'plan_versions.id', 'contracts.plan_version_id')
-    .select(['contracts.organisation_id', 'plan_versions.document'])
+    .select(['contracts.id', 'contracts.organisation_id', 'plan_versions.document'])
     .where('contracts.product_id', '=', release.productId)
     .where((eb) =>
       eb.exists(
@@ -31,20 +31,23 @@ export const notifyReleasePublished: ReleasePublishedHook = async (trx, release,
     )
     .orderBy('contracts.organisation_id')
     .execute();
-  const organisations = [
-    ...new Set(
-      contracts
-        .filter((c) => planSchema.parse(c.document).entitlements.releaseNotifications)
-        .map((c) => c.organisation_id),
-    ),
-  ];
-  if (organisations.length === 0) return;
+  // One notice per organisation, naming its covering contract (the mail then speaks its plan's terms).
+  const organisations = new Map<string, string>();
+  for (const c of contracts) {
+    if (
+      !organisations.has(c.organisation_id) &&
+      planSchema.parse(c.document).entitlements.releaseNotifications
+    )
+      organisations.set(c.organisation_id, c.id);
+  }
+  if (organisations.size === 0) return;
   const product = await trx
     .selectFrom('products')
     .select('name')
     .where('id', '=', release.productId)
     .executeTakeFirstOrThrow();
-  for (const organisationId of organisations) {
+  for (const organisationId of organisations.keys()) {
+    const contractId = organisations.get(organisationId) ?? null;
     const readers = await trx
       .selectFrom('accounts')
       .select('email')
@@ -64,6 +67,7 @@ export const notifyReleasePublished: ReleasePublishedHook = async (trx, release,
         payload: {
           releaseId: release.id,
           productId: release.productId,
+          contractId,
           productName: product.name,
           version: release.version,
           publishedOn: release.publishedOn,

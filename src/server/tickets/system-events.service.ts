@@ -132,6 +132,7 @@ async function notifyAdmins(
           eventId: event.id,
           systemId: system.id,
           systemName: system.name,
+          contractId: system.contractId,
           kind: event.kind,
           severity: event.severity,
           message: event.message,
