@@ -19,6 +19,12 @@ const commandGroups: Record<string, () => Promise<Register>> = {
   mail: async () => (await import('./mail.command.ts')).registerMailCommands,
 };
 
+// `upkeep mail list | head`: a reader that stops early is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = new Command();
 program
   .name('upkeep')

@@ -12,7 +12,9 @@ import { DEMO_CUSTOMER_EMAIL, seedDemoCommerce } from '../server/demo/demo-comme
 import { ensureFirstAdmin } from '../server/demo/first-admin.ts';
 import { createLogger } from '../server/http/logger.ts';
 import { startWorkers } from '../server/jobs/workers.ts';
+import { type SmtpReceiver, startSmtpReceiver } from '../server/mail/inbound/smtp-receiver.ts';
 import { startMailWorker } from '../server/mail/mail-worker.ts';
+import type { SealingKey } from '../server/secrets/sealing.ts';
 import { startBackupPurgeScheduler } from '../server/systems/backup-purge.ts';
 import { BackupStore } from '../server/systems/backup-store.ts';
 import { startWebhookDelivery } from '../server/webhooks/webhook-delivery.ts';
@@ -70,10 +72,36 @@ async function serve(demo: boolean): Promise<void> {
     app.server.once('close', () => void mail.stop());
     const webhooks = startWebhookDelivery({ db: handle.db, config, sealingKey, log: logger });
     app.server.once('close', () => void webhooks.stop());
+    // Email in (docs/email-in.md): the SMTP receiver for the support address; UPKEEP_SMTP_IN_PORT=0 turns it off.
+    const receiver = await startReceiver(config, handle, sealingKey, logger);
+    if (receiver) app.server.once('close', () => void receiver.stop());
     stopOnSignal(app, handle);
   } catch (error) {
     await handle.close();
     throw error;
+  }
+}
+
+async function startReceiver(
+  config: Config,
+  handle: DatabaseHandle,
+  sealingKey: SealingKey,
+  logger: FastifyBaseLogger,
+): Promise<SmtpReceiver | undefined> {
+  if (config.mail.inboundPort === 0) return undefined;
+  try {
+    const receiver = await startSmtpReceiver({ db: handle.db, config, sealingKey, log: logger });
+    process.stderr.write(
+      `  mail in   smtp://${config.mail.inboundHost}:${receiver.port} for ${config.mail.supportAddress}\n`,
+    );
+    return receiver;
+  } catch (error) {
+    // The web app still serves; the operator sees why mail in is off and how to move it.
+    logger.error(
+      { err: error },
+      `the SMTP receiver cannot listen on ${config.mail.inboundHost}:${config.mail.inboundPort}; set UPKEEP_SMTP_IN_PORT (0 = off)`,
+    );
+    return undefined;
   }
 }
 

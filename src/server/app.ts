@@ -25,6 +25,7 @@ import { generateRequestId, REQUEST_ID_HEADER } from './http/request-id.ts';
 import { registerSystemRoutes } from './http/system.routes.ts';
 import { issueKeysOnReleasePublished } from './licenses/license-release-hook.ts';
 import { registerLicenseRoutes } from './licenses/licenses.routes.ts';
+import { registerInboundMailRoutes } from './mail/inbound/inbound-mail.routes.ts';
 import { registerMailRoutes } from './mail/mail.routes.ts';
 import { notifyReleasePublished } from './mail/release-notices.ts';
 import { loadSealingKey, type SealingKey } from './secrets/sealing.ts';
@@ -109,6 +110,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerTicketWorkRoutes(app, desk);
   registerTicketConductRoutes(app, desk);
   registerMailRoutes(app, { db, clock, sealingKey });
+  registerInboundMailRoutes(app, { db });
   registerWebhookRoutes(app, { db, config, clock, sealingKey });
   await app.ready();
   return app;
