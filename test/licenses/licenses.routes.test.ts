@@ -220,8 +220,17 @@ describeDb('license routes (R0.3)', (getDb) => {
       .where('license_keys.major', '=', 5)
       .execute();
     expect(keys).toEqual([{ contract_id: covered.contractId, major: 5 }]);
-    const notices = await db.selectFrom('outbox').select(['topic', 'organisation_id']).execute();
-    expect(notices).toEqual([{ topic: KEY_ISSUED_TOPIC, organisation_id: covered.organisationId }]);
+    const notices = await db
+      .selectFrom('outbox')
+      .select(['topic', 'organisation_id'])
+      .orderBy('topic')
+      .execute();
+    // One key to the covered customer (R0.3) and, to the same customer only, each new version (R0.8).
+    expect(notices).toEqual([
+      { topic: KEY_ISSUED_TOPIC, organisation_id: covered.organisationId },
+      { topic: 'release.published', organisation_id: covered.organisationId },
+      { topic: 'release.published', organisation_id: covered.organisationId },
+    ]);
     // R0.4 backdate (S0): the lapsed customer renews; the gap covers 2026-06-15, so 5.x gets its key then.
     await addTerm(db, lapsed.contractId, {
       kind: 'backdated-gap',
