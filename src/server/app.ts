@@ -23,6 +23,7 @@ import { DOCS_PREFIX, registerOpenApi } from './http/openapi.ts';
 import { registerPlanRoutes } from './http/plans.routes.ts';
 import { generateRequestId, REQUEST_ID_HEADER } from './http/request-id.ts';
 import { registerSystemRoutes } from './http/system.routes.ts';
+import { registerWebAppRoutes } from './http/web-app.routes.ts';
 import { issueKeysOnReleasePublished } from './licenses/license-release-hook.ts';
 import { registerLicenseRoutes } from './licenses/licenses.routes.ts';
 import { registerInboundMailRoutes } from './mail/inbound/inbound-mail.routes.ts';
@@ -48,6 +49,8 @@ export type AppOptions = {
   passwordCost?: ScryptCost;
   /** Seals secrets at rest (license keys in notices); default: loaded from the config once, at build. */
   sealingKey?: SealingKey;
+  /** The built web app to serve (default web/dist); tests point it elsewhere. */
+  webDistDir?: string;
 };
 
 declare module 'fastify' {
@@ -87,6 +90,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerIdempotency(app, { db, clock });
   await registerOpenApi(app, API_VERSION);
 
+  // Before the system routes: the web app takes over their GET / (docs/web.md).
+  registerWebAppRoutes(app, { distDir: options.webDistDir });
   registerSystemRoutes(app, { db, metrics });
   const throttle = await registerSignInThrottle(app, options.signInLimits);
   registerAuthRoutes(app, { db, config, clock, throttle, passwordCost: options.passwordCost });

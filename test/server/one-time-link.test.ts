@@ -30,7 +30,7 @@ describeDb('one-time links (GET shows a page, POST signs in)', (getDb) => {
       expect(page.headers['content-security-policy']).toBe(ONE_TIME_PAGE_CSP);
       expect(ONE_TIME_PAGE_CSP).toContain("default-src 'none'");
       expect(page.headers['cache-control']).toBe('no-store');
-      expect(page.headers['referrer-policy']).toBe('no-referrer');
+      expect(page.headers['referrer-policy']).toBe('same-origin');
       expect(page.headers['set-cookie']).toBeUndefined();
       expect(page.body).toContain('root@example.test');
       expect(page.body).toContain(`<form method="post" action="/v1/auth/one-time/${token}">`);

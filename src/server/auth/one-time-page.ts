@@ -34,7 +34,7 @@ export function page(title: string, body: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${escapeHtml(title)}</title>
 <style>${STYLE}</style>
 </head>
@@ -69,14 +69,15 @@ export function invalidLinkPage(): string {
   );
 }
 
-/** Headers for the HTML pages: strict CSP, never cached (the URL holds a secret), never sent as a referrer. */
+/** Headers for the HTML pages: strict CSP, never cached (the URL holds a secret), never sent as a referrer to another site (same-origin: a browser posting
+ * the form then sends its Origin, which the cross-site check needs). */
 export function sendPage(reply: FastifyReply, status: number, html: string): FastifyReply {
   return reply
     .code(status)
     .header('content-type', 'text/html; charset=utf-8')
     .header('content-security-policy', ONE_TIME_PAGE_CSP)
     .header('cache-control', 'no-store')
-    .header('referrer-policy', 'no-referrer')
+    .header('referrer-policy', 'same-origin')
     .header('x-content-type-options', 'nosniff')
     .header('x-frame-options', 'DENY')
     .send(html);
