@@ -8,8 +8,12 @@ import { rawHeader, type SmtpCatcher } from '../support/smtp-catcher.ts';
 const quiet = { error: () => {}, warn: () => {}, info: () => {} };
 
 /** The mail pipeline as the worker runs it, against a real SMTP catcher (or the local mailbox). */
-export function mailPipeline(db: Kysely<Database>, catcher: SmtpCatcher | null) {
-  const deps: MailDeps = { db, config: testConfig, sealingKey: testSealingKey, log: quiet };
+export function mailPipeline(
+  db: Kysely<Database>,
+  catcher: SmtpCatcher | null,
+  config: MailDeps['config'] = testConfig,
+) {
+  const deps: MailDeps = { db, config, sealingKey: testSealingKey, log: quiet };
   let transport: MailTransport | undefined = catcher ? createMailTransport(catcher.url) : undefined;
   return {
     deps,

@@ -26,6 +26,8 @@ export type NoticeFacts = {
   replyByEmail: boolean;
   /** The one-click unsubscribe page for a product-update mail (R1.1). */
   unsubscribeUrl: string | null;
+  /** The reader works the desk: links go to the console, not the portal. */
+  forStaff: boolean;
 };
 
 type Template = (f: NoticeFacts, t: (en: string, de: string) => string) => MailContent;
@@ -36,8 +38,12 @@ const obj = (v: unknown): Record<string, unknown> =>
   typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
 
 const zoneOf = (f: NoticeFacts) => f.plan?.calendar?.timeZone ?? 'UTC';
-const ticketUrl = (f: NoticeFacts) => `${f.baseUrl}/tickets/${f.ticket?.id ?? str(f.payload.ticketId)}`;
-const contractUrl = (f: NoticeFacts) => `${f.baseUrl}/contracts/${str(f.payload.contractId)}`;
+const ticketUrl = (f: NoticeFacts) =>
+  `${f.baseUrl}/${f.forStaff ? 'console' : 'portal'}/tickets/${f.ticket?.id ?? str(f.payload.ticketId)}`;
+const contractUrl = (f: NoticeFacts) =>
+  str(f.payload.contractId)
+    ? `${f.baseUrl}/${f.forStaff ? 'console' : 'portal'}/contracts/${str(f.payload.contractId)}`
+    : `${f.baseUrl}/portal/contracts`;
 const ticketName = (f: NoticeFacts) =>
   f.ticket ? `${f.ticket.number} "${f.ticket.subject}"` : str(f.payload.ticketId);
 
@@ -273,7 +279,7 @@ const TEMPLATES: Record<string, Template> = {
         ...(keys.paragraph ? [keys.paragraph] : []),
       ],
       codes: keys.codes,
-      action: { label: t('Your licenses', 'Ihre Lizenzen'), url: `${f.baseUrl}/licenses` },
+      action: { label: t('Your contracts and keys', 'Ihre Verträge und Schlüssel'), url: `${f.baseUrl}/portal/contracts` },
     };
   },
 
@@ -293,7 +299,7 @@ const TEMPLATES: Record<string, Template> = {
         `Noch offen: ${formatMoney(num(f.payload.amountDueMinor) ?? 0, str(f.payload.currency, 'USD'), f.locale)}.`,
       ),
     ],
-    action: { label: t('Your invoices', 'Ihre Rechnungen'), url: `${f.baseUrl}/invoices` },
+    action: { label: t('Your contracts', 'Ihre Verträge'), url: `${f.baseUrl}/portal/contracts` },
   }),
 
   'invoice.credited': (f, t) => ({
@@ -308,7 +314,7 @@ const TEMPLATES: Record<string, Template> = {
         `Die Gutschrift ${str(f.payload.creditNoteNumber)} erstattet ${formatMoney(num(f.payload.amountMinor) ?? 0, str(f.payload.currency, 'USD'), f.locale)} der Rechnung ${str(f.payload.invoiceNumber)}.`,
       ),
     ],
-    action: { label: t('Your invoices', 'Ihre Rechnungen'), url: `${f.baseUrl}/invoices` },
+    action: { label: t('Your contracts', 'Ihre Verträge'), url: `${f.baseUrl}/portal/contracts` },
   }),
 
   'contract.purchased': orderTemplate('purchased'),
@@ -392,7 +398,7 @@ const TEMPLATES: Record<string, Template> = {
         `Version ${str(f.payload.version)} von ${f.productName ?? str(f.payload.productName)} ist am ${str(f.payload.publishedOn)} erschienen. Ihre Wartung deckt sie ab: Sie finden sie im Portal.`,
       ),
     ],
-    action: { label: t('Downloads', 'Downloads'), url: `${f.baseUrl}/downloads` },
+    action: { label: t('Downloads', 'Downloads'), url: `${f.baseUrl}/portal/downloads` },
     footer: [
       t(
         'You receive this because you are on the product-update list.',
@@ -576,7 +582,7 @@ const TEMPLATES: Record<string, Template> = {
         `Das bekannte Problem "${str(f.payload.title)}", das Sie gemeldet haben, ist in Version ${str(f.payload.version)} behoben.`,
       ),
     ],
-    action: { label: t('Downloads', 'Downloads'), url: `${f.baseUrl}/downloads` },
+    action: { label: t('Downloads', 'Downloads'), url: `${f.baseUrl}/portal/downloads` },
   }),
 
   'sla.warning': (f, t) => ({
@@ -617,7 +623,7 @@ const TEMPLATES: Record<string, Template> = {
     ],
     action: {
       label: t('Review the flag', 'Meldung prüfen'),
-      url: f.ticket ? ticketUrl(f) : `${f.baseUrl}/console`,
+      url: f.ticket ? ticketUrl(f) : `${f.baseUrl}/console/queue`,
     },
   }),
 
@@ -659,7 +665,7 @@ const TEMPLATES: Record<string, Template> = {
     ],
     action: {
       label: t('Open a ticket', 'Ticket eröffnen'),
-      url: str(f.payload.portalUrl, `${f.baseUrl}/tickets/new`),
+      url: str(f.payload.portalUrl, `${f.baseUrl}/portal/tickets/new`),
     },
   }),
 };

@@ -198,6 +198,7 @@ async function composeMails(
       ticket: ticket && { ...ticket, subject: headerSafe(ticket.subject) },
       productName,
       licenseKeys: [],
+      forStaff: recipient.staff,
       replyByEmail: ticket !== null && !recipient.staff && plan?.channels.email === 'tickets',
       unsubscribeUrl:
         LIST_TOPICS.has(row.topic) && recipient.accountId

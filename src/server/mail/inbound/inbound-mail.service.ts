@@ -427,8 +427,10 @@ async function act(
           payload: {
             accountId: sender.accountId,
             subject: ticketSubjectOf(mail.subject),
-            portalUrl: base.replace(/\/$/, ''),
+            portalUrl: `${base.replace(/\/$/, '')}/portal/tickets/new`,
             ticketId: decision.ticketId,
+            // The answer threads under the customer's mail in their client (RFC 5322 In-Reply-To).
+            ...(mail.messageId ? { inReplyTo: mail.messageId } : {}),
           },
         },
         now,
