@@ -14,9 +14,19 @@ export function backoffMs(attempts: number): number {
 
 export type MailTransport = Pick<Transporter, 'sendMail' | 'close'>;
 
-/** nodemailer over the configured SMTP URL; undefined when mail goes to the local mailbox. */
+/**
+ * nodemailer over the configured SMTP URL; undefined when mail goes to the local mailbox. Timeouts stay
+ * well inside the lease, so a hung server cannot let a second worker send the same mail; the URL's own
+ * query parameters (`?socketTimeout=…`, `?pool=true`) override them.
+ */
 export function createMailTransport(smtpUrl: string | undefined): MailTransport | undefined {
-  return smtpUrl === undefined ? undefined : nodemailer.createTransport(smtpUrl);
+  if (smtpUrl === undefined) return undefined;
+  return nodemailer.createTransport({
+    url: smtpUrl,
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 60_000,
+  });
 }
 
 type SendError = Error & { responseCode?: number; code?: string; response?: string };
