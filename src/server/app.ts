@@ -90,7 +90,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerIdempotency(app, { db, clock });
   await registerOpenApi(app, API_VERSION);
 
-  // Before the system routes: the web app takes over their GET / (docs/web.md).
   registerWebAppRoutes(app, { distDir: options.webDistDir });
   registerSystemRoutes(app, { db, metrics });
   const throttle = await registerSignInThrottle(app, options.signInLimits);

@@ -9,27 +9,8 @@ import { errorResponses } from './responses.ts';
 
 export type SystemRouteDeps = { db: Kysely<Database>; metrics: Registry };
 
-const HOME_PAGE = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Upkeep</title></head>
-<body>
-<h1>Upkeep</h1>
-<p>The web app comes in a later release. Meanwhile:</p>
-<ul>
-<li><a href="/docs">API documentation</a></li>
-<li><a href="/openapi.json">OpenAPI document</a></li>
-<li><a href="/health">Health</a></li>
-</ul>
-</body></html>
-`;
-
 export function registerSystemRoutes(app: FastifyInstance, deps: SystemRouteDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-
-  r.get('/', {
-    config: { access: 'public' },
-    schema: { tags: ['system'], summary: 'A small home page linking to the API docs.' },
-    handler: async (_request, reply) => reply.type('text/html; charset=utf-8').send(HOME_PAGE),
-  });
 
   r.get('/health', {
     config: { access: 'public' },

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Where `npm run build:web` writes the app (web/vite.config.ts: build.outDir). */
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
@@ -67,11 +67,10 @@ export function registerWebAppRoutes(app: FastifyInstance, options: WebAppOption
   const dist = normalize(options.distDir ?? DEFAULT_WEB_DIST);
   const sendIndex = (_request: FastifyRequest, reply: FastifyReply) => sendIndexHtml(reply, dist);
 
-  app.addHook('onRoute', (route: RouteOptions) => {
-    if (route.url === '/' && [route.method].flat().includes('GET')) {
-      route.handler = sendIndex;
-      if (route.schema) route.schema.summary = 'The web app (index.html), or how to build it.';
-    }
+  app.get('/', {
+    config: { access: 'public' },
+    schema: { tags: ['web'], summary: 'The web app (index.html), or how to build it.' },
+    handler: sendIndex,
   });
 
   app.get('/assets/:file', {
