@@ -279,7 +279,10 @@ const TEMPLATES: Record<string, Template> = {
         ...(keys.paragraph ? [keys.paragraph] : []),
       ],
       codes: keys.codes,
-      action: { label: t('Your contracts and keys', 'Ihre Verträge und Schlüssel'), url: `${f.baseUrl}/portal/contracts` },
+      action: {
+        label: t('Your contracts and keys', 'Ihre Verträge und Schlüssel'),
+        url: `${f.baseUrl}/portal/contracts`,
+      },
     };
   },
 
