@@ -200,6 +200,22 @@ export const ContractDetailSchema = ContractSummarySchema.extend({
     downloads: DecisionSchema.nullable().describe('Downloading the latest release; null without releases.'),
     features: z.record(z.string(), DecisionSchema),
   }),
+  categories: z
+    .array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        parentId: z.string().nullable().describe('The enclosing category; null at the top level.'),
+      }),
+    )
+    .describe(
+      "The plan's ticket categories (R2.3), depth first, children flattened after their parent with their own ids: any id opens a ticket.",
+    ),
+  productUpdateListRequired: z
+    .boolean()
+    .describe(
+      'R1.1 (S1): the plan requires the product-update mailing list; a customer who leaves it loses support.',
+    ),
   orders: z.array(
     z.object({
       id: z.string(),

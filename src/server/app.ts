@@ -29,6 +29,7 @@ import { registerLicenseRoutes } from './licenses/licenses.routes.ts';
 import { registerInboundMailRoutes } from './mail/inbound/inbound-mail.routes.ts';
 import { registerMailRoutes } from './mail/mail.routes.ts';
 import { notifyReleasePublished } from './mail/release-notices.ts';
+import { registerReportRoutes } from './reports/reports.routes.ts';
 import { loadSealingKey, type SealingKey } from './secrets/sealing.ts';
 import { registerSystemsRoutes } from './systems/systems.routes.ts';
 import { closeKnownIssuesOnRelease } from './tickets/known-issues.service.ts';
@@ -97,7 +98,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerOneTimeRoutes(app, { db, config, clock, throttle });
   registerAccountRoutes(app, { db, config, clock });
   registerApiKeyRoutes(app, { db, clock });
-  registerPlanRoutes(app, { db });
+  registerPlanRoutes(app, { db, clock });
   await registerLicenseRoutes(app, { db, config, clock });
   registerCustomerRoutes(app, { db, config, clock, throttle });
   registerBillingRoutes(app, { db, clock, sealingKey });
@@ -116,6 +117,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerMailRoutes(app, { db, clock, sealingKey });
   registerInboundMailRoutes(app, { db });
   registerWebhookRoutes(app, { db, config, clock, sealingKey });
+  registerReportRoutes(app, { db, clock });
   await app.ready();
   return app;
 }

@@ -131,6 +131,37 @@ describeDb('contracts: list, detail and entitlements (R0.3, R1.1, R4.3)', (getDb
     await app.close();
   });
 
+  it('detail tells the customer its plan’s ticket categories (children flattened with their ids) and whether the product-update list is required (R1.1)', async () => {
+    const { db } = getDb();
+    const s3 = await contractWorld(db, { planKey: PRESET.S3 });
+    const { contractId } = await buy(s3.app, s3.admin, {
+      organisationId: s3.organisationId,
+      productId: s3.productId,
+    });
+    const customer = await signInCustomer(db, s3.organisationId, 'customer-user');
+    const detail = (await get(s3.app, customer, `/v1/contracts/${contractId}`)).json();
+    expect(detail.productUpdateListRequired).toBe(false);
+    const ids = detail.categories.map((c: { id: string }) => c.id);
+    expect(ids.slice(0, 6)).toEqual(['1', '2', '2.1', '2.2', '2.3', '2.4']);
+    expect(detail.categories[1]).toEqual({ id: '2', name: 'Software support', parentId: null });
+    expect(detail.categories[2]).toEqual({
+      id: '2.1',
+      name: 'Analysis and identification of possible errors',
+      parentId: '2',
+    });
+    await s3.app.close();
+    const s1 = await contractWorld(db, { planKey: PRESET.S1 });
+    const bought = await buy(s1.app, s1.admin, {
+      organisationId: s1.organisationId,
+      productId: s1.productId,
+    });
+    const s1Customer = await signInCustomer(db, s1.organisationId, 'customer-user');
+    const s1Detail = (await get(s1.app, s1Customer, `/v1/contracts/${bought.contractId}`)).json();
+    expect(s1Detail.productUpdateListRequired).toBe(true);
+    expect(s1Detail.categories.map((c: { id: string }) => c.id)).toContain('question');
+    await s1.app.close();
+  });
+
   it('list: staff see all and filter; a customer sees only its own; pages by cursor', async () => {
     const { db } = getDb();
     const { app, admin, organisationId, productId } = await contractWorld(db, { planKey: PRESET.S0 });

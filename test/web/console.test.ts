@@ -29,7 +29,7 @@ describeBrowser('web: agent console and admin in Chromium', () => {
     await signInAsCustomer(customer.page, server);
     await customer.page.goto('/portal/tickets/new');
     await customer.page.getByLabel('Product').selectOption({ label: 'Acme Integration Suite' });
-    await customer.page.getByLabel('Category').fill('3.1');
+    await customer.page.getByRole('combobox', { name: 'Category' }).selectOption('3.1');
     await customer.page.getByLabel('Subject').fill('Nightly export hangs');
     await customer.page.getByLabel('What happens?').fill('The export job hangs at 80 %.');
     await customer.page.getByRole('button', { name: 'Open the ticket' }).click();
@@ -45,6 +45,8 @@ describeBrowser('web: agent console and admin in Chromium', () => {
       'Tickets',
       'Customers',
       'Mail',
+      'Flags',
+      'Dashboards',
     ]);
     // The queue in the API's order, with a live countdown on each row.
     const rows = agent.page.getByTestId('queue-row');

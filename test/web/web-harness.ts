@@ -8,6 +8,7 @@ import { buildApp } from '../../src/server/app.ts';
 import { createAccount } from '../../src/server/auth/accounts.service.ts';
 import { hashPassword } from '../../src/server/auth/secrets.ts';
 import { createOneTimeToken } from '../../src/server/auth/sessions.service.ts';
+import type { Config } from '../../src/server/config.ts';
 import { kyselyOverPglite, startPglite } from '../../src/server/db/database.ts';
 import type { Database } from '../../src/server/db/database-types.ts';
 import { migrateToLatest } from '../../src/server/db/migrate.ts';
@@ -113,13 +114,14 @@ export type Credentials = { email: string; password: string; id: string };
 const PASSWORD = 'web-test-Kestrel-91!';
 
 /** The demo data (products, Globex and Initech, contracts, two tickets) plus an agent and an admin with passwords. */
-export async function startWebServer(): Promise<WebServer> {
+export async function startWebServer(overrides: Partial<Config> = {}): Promise<WebServer> {
   await ensureWebBuilt();
+  const config = { ...testConfig, ...overrides };
   const db = kyselyOverPglite(await startPglite({}));
   await migrateToLatest(db);
   const now = new Date();
   await seedDemo(db, now);
-  await seedDemoCommerce(db, testConfig, now, testSealingKey);
+  await seedDemoCommerce(db, config, now, testSealingKey);
   const staffAccount = async (role: 'agent' | 'admin') => {
     const email = `${role}@web.test`;
     const account = await createAccount(
@@ -137,7 +139,7 @@ export async function startWebServer(): Promise<WebServer> {
   };
   const staff = { agent: await staffAccount('agent'), admin: await staffAccount('admin') };
   const app = await buildApp({
-    config: testConfig,
+    config,
     db,
     passwordCost: FAST_SCRYPT,
     sealingKey: testSealingKey,

@@ -12,6 +12,8 @@ import { Shell } from './shell.tsx';
 const Portal = lazy(() => import('./pages/portal/portal.tsx'));
 const Console = lazy(() => import('./pages/console/console.tsx'));
 const Admin = lazy(() => import('./pages/admin/admin.tsx'));
+// Chart.js comes with the dashboards only: a chunk of its own, not part of the console's.
+const Dashboards = lazy(() => import('./pages/dashboards/dashboards.tsx'));
 
 export function App() {
   return (
@@ -46,6 +48,8 @@ function Routes() {
             <NotHere home={home} />
           ) : area === 'portal' ? (
             <Portal />
+          ) : path === '/console/dashboards' ? (
+            <Dashboards />
           ) : area === 'console' ? (
             <Console />
           ) : (

@@ -9,12 +9,16 @@ const NAV: Record<Kind, NavItem[]> = {
     { to: '/portal/contracts', label: 'Contracts' },
     { to: '/portal/downloads', label: 'Downloads' },
     { to: '/portal/tickets', label: 'Tickets' },
+    { to: '/portal/backups', label: 'Backups' },
+    { to: '/portal/notifications', label: 'Notifications' },
   ],
   agent: [
     { to: '/console/queue', label: 'Queue' },
     { to: '/console/tickets', label: 'Tickets' },
     { to: '/console/customers', label: 'Customers' },
     { to: '/console/mail', label: 'Mail' },
+    { to: '/console/flags', label: 'Flags' },
+    { to: '/console/dashboards', label: 'Dashboards' },
   ],
   admin: [
     { to: '/console/queue', label: 'Queue' },
@@ -23,7 +27,12 @@ const NAV: Record<Kind, NavItem[]> = {
     { to: '/admin/products', label: 'Products' },
     { to: '/admin/plans', label: 'Plans' },
     { to: '/admin/api-keys', label: 'API keys' },
+    { to: '/admin/accounts', label: 'Accounts' },
+    { to: '/admin/webhooks', label: 'Webhooks' },
+    { to: '/admin/outbox', label: 'Outbox' },
     { to: '/console/mail', label: 'Mail' },
+    { to: '/console/flags', label: 'Flags' },
+    { to: '/console/dashboards', label: 'Dashboards' },
   ],
 };
 

@@ -7,6 +7,7 @@ import {
   hasServiceOn,
 } from '../../core/contract/coverage.queries.ts';
 import type { CoverageTerm } from '../../core/contract/coverage.types.ts';
+import { flattenCategories } from '../../core/plan/plan.categories.ts';
 import type { ContractDetail, ContractListQuery, ContractSummary } from '../../schema/contracts.schema.ts';
 import { type Page, toPage } from '../../schema/pagination.schema.ts';
 import type { Database } from '../db/database-types.ts';
@@ -156,6 +157,12 @@ export async function getContractDetail(
       effective: effectiveTerms(terms).map(({ index: _i, storedEndsOn: _s, ...t }) => t),
     },
     entitlements: entitlementSummary(facts, releases, today),
+    categories: flattenCategories(plan.categories).map((f) => ({
+      id: f.category.id,
+      name: f.category.name,
+      parentId: f.ancestors.at(-1)?.id ?? null,
+    })),
+    productUpdateListRequired: plan.eligibility.productUpdateMailSubscription,
     orders: await ordersOf(db, contractId),
   };
 }

@@ -7,6 +7,7 @@ import { Link } from '../../router.tsx';
 type PlanSummary = { key: string; name: string; version: number; contentHash: string; createdAt: string };
 type PlanDetail = PlanSummary & { document: Record<string, unknown>; explain: string };
 type PlanError = { path: string; message: string; line?: number; column?: number };
+type PlanStored = PlanDetail & { created: boolean };
 
 export function PlansPage() {
   const plans = useLoad(() => get<{ items: PlanSummary[] }>('/v1/plans'), 'plans');
@@ -24,7 +25,13 @@ export function PlansPage() {
             <Link to={`/admin/plans/${encodeURIComponent(p.key)}`}>{p.name}</Link>{' '}
             <small className="muted">
               {p.key} v{p.version}, stored {instant(p.createdAt)}
-            </small>
+            </small>{' '}
+            <Link
+              to={`/admin/plans/${encodeURIComponent(p.key)}/calendar`}
+              aria-label={`Calendar of ${p.name}`}
+            >
+              calendar
+            </Link>
           </li>
         ))}
       </ul>
@@ -42,7 +49,8 @@ export function PlanPage({ planKey }: { planKey: string }) {
     <section>
       <PageTitle>{plan.data.name}</PageTitle>
       <p className="muted">
-        {plan.data.key} version {plan.data.version} · <code>{plan.data.contentHash.slice(0, 12)}</code>
+        {plan.data.key} version {plan.data.version} · <code>{plan.data.contentHash.slice(0, 12)}</code> ·{' '}
+        <Link to={`/admin/plans/${encodeURIComponent(plan.data.key)}/calendar`}>Business calendar</Link>
       </p>
       <div className="two">
         <div className="card">
@@ -51,29 +59,44 @@ export function PlanPage({ planKey }: { planKey: string }) {
             {plan.data.explain}
           </p>
         </div>
-        <Validator document={plan.data.document} />
+        <Validator document={plan.data.document} onStored={plan.setData} />
       </div>
     </section>
   );
 }
 
-function Validator({ document }: { document: Record<string, unknown> }) {
+function Validator({
+  document,
+  onStored,
+}: {
+  document: Record<string, unknown>;
+  onStored: (stored: PlanDetail) => void;
+}) {
   const [text, setText] = useState('');
   const [errors, setErrors] = useState<PlanError[] | null>(null);
   const [ok, setOk] = useState<string | null>(null);
   const [failure, setFailure] = useState<Error | null>(null);
+  const [busy, setBusy] = useState(false);
   // JSON is YAML: the stored document, pretty-printed, is a valid starting point to edit.
   useEffect(() => setText(JSON.stringify(document, null, 2)), [document]);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const send = async (save: boolean) => {
     setErrors(null);
     setOk(null);
     setFailure(null);
+    setBusy(true);
     try {
-      const result = await api<{ key: string; contentHash: string }>('POST', '/v1/plans/validate', {
-        raw: text,
-        rawType: 'application/yaml',
-      });
+      const options = { raw: text, rawType: 'application/yaml' };
+      if (save) {
+        const stored = await api<PlanStored>('POST', '/v1/plans', options);
+        onStored(stored);
+        setOk(
+          stored.created
+            ? `Saved: plan ${stored.key} version ${stored.version}. New contracts are sold under it; existing ones keep the version they were sold under.`
+            : `Nothing to save: the document is version ${stored.version}, the latest.`,
+        );
+        return;
+      }
+      const result = await api<{ key: string; contentHash: string }>('POST', '/v1/plans/validate', options);
       setOk(`Valid: plan ${result.key}, content ${result.contentHash.slice(0, 12)}.`);
     } catch (error) {
       const list =
@@ -82,7 +105,13 @@ function Validator({ document }: { document: Record<string, unknown> }) {
           : undefined;
       if (list) setErrors(list);
       else setFailure(error as Error);
+    } finally {
+      setBusy(false);
     }
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void send(false);
   };
   return (
     <form onSubmit={submit} noValidate className="card">
@@ -90,7 +119,7 @@ function Validator({ document }: { document: Record<string, unknown> }) {
       <Field
         label="Plan document"
         name="document"
-        hint="Edit and validate; saving a plan is done with the CLI (docs/plans.md)."
+        hint="Edit, validate, then save: saving stores a new version (versions never change)."
       >
         {(p) => (
           <textarea
@@ -102,7 +131,14 @@ function Validator({ document }: { document: Record<string, unknown> }) {
           />
         )}
       </Field>
-      <button type="submit">Validate</button>
+      <div className="actions">
+        <button type="submit" disabled={busy}>
+          Validate
+        </button>{' '}
+        <button type="button" className="primary" disabled={busy} onClick={() => void send(true)}>
+          Save as a new version
+        </button>
+      </div>
       {ok && (
         <p className="notice ok" role="status">
           {ok}

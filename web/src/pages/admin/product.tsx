@@ -7,6 +7,7 @@ import { bytes, civil, money } from '../../format.ts';
 import { useSubmit, validate } from '../../forms.ts';
 import { Link } from '../../router.tsx';
 import type { Artifact, Product, Release } from '../../types.ts';
+import { Compatibility } from './compatibility.tsx';
 
 /** A product: its plan and prices, its releases (publish one), and each release's files (upload). */
 export function ProductPage({ id }: { id: string }) {
@@ -45,6 +46,7 @@ export function ProductPage({ id }: { id: string }) {
       </ul>
       <Pager paged={releases} />
       <PublishRelease productId={p.id} onDone={releases.reload} />
+      <Compatibility productId={p.id} />
     </section>
   );
 }

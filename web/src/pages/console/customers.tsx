@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import { get } from '../../api.ts';
+import { CoverageTimeline } from '../../components/coverage-timeline.tsx';
 import { Pager, usePaged } from '../../components/pager.tsx';
 import { TicketsTable } from '../../components/tickets-table.tsx';
 import { Badge, ErrorNotice, Field, Loading, PageTitle, useLoad } from '../../components/ui.tsx';
 import { civil, instant, money } from '../../format.ts';
 import { Link } from '../../router.tsx';
-import type { Organisation, Restriction } from '../../types.ts';
+import type { ContractDetail, ContractSummary, Organisation, Restriction } from '../../types.ts';
 import { ContractsTable } from '../portal/contracts.tsx';
 
 type Invoice = {
@@ -76,6 +77,8 @@ export function CustomerPage({ id }: { id: string }) {
       ))}
       <h2>Contracts</h2>
       <ContractsTable query={{ organisationId: id }} base="/console/contracts" />
+      <h2>Coverage over time</h2>
+      <ContractTimelines organisationId={id} />
       <h2>Invoices</h2>
       <Invoices organisationId={id} />
       <h2>Tickets</h2>
@@ -136,4 +139,29 @@ function Invoices({ organisationId }: { organisationId: string }) {
       <Pager paged={paged} />
     </>
   );
+}
+
+/** Each contract's coverage terms as bars over time: backdated gaps and lapses show at a glance. */
+function ContractTimelines({ organisationId }: { organisationId: string }) {
+  const paged = usePaged<ContractSummary>('/v1/contracts', { organisationId }, 10);
+  if (paged.error) return <ErrorNotice error={paged.error} />;
+  if (!paged.items) return <Loading what="Loading coverage" />;
+  if (paged.items.length === 0) return <p className="muted">No contracts.</p>;
+  return (
+    <>
+      {paged.items.map((c) => (
+        <ContractTimeline key={c.id} contractId={c.id} />
+      ))}
+      <Pager paged={paged} />
+    </>
+  );
+}
+
+function ContractTimeline({ contractId }: { contractId: string }) {
+  const path = `/v1/contracts/${encodeURIComponent(contractId)}`;
+  const detail = useLoad(() => get<ContractDetail>(path), path);
+  if (detail.error) return <ErrorNotice error={detail.error} />;
+  if (!detail.data) return <Loading what="Loading coverage" />;
+  const c = detail.data;
+  return <CoverageTimeline contract={c} title={`${c.productName} (${c.plan.key}): ${c.state}`} />;
 }

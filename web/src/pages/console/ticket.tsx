@@ -11,6 +11,7 @@ import { useSubmit, validate } from '../../forms.ts';
 import { Link } from '../../router.tsx';
 import { useAccount } from '../../session.tsx';
 import type { TicketDetail, TicketTime } from '../../types.ts';
+import { TicketTools } from './ticket-tools.tsx';
 
 export function AgentTicketsPage() {
   return (
@@ -30,6 +31,7 @@ export function AgentTicketPage({ id }: { id: string }) {
       side={(t, reload) => (
         <>
           <WorkPanel ticket={t} onChange={reload} />
+          <TicketTools ticket={t} onChange={reload} />
           <TimePanel ticket={t} onChange={reload} />
           <div className="card">
             <h2>Customer</h2>

@@ -1,7 +1,11 @@
-import { get } from '../../api.ts';
+import { useState } from 'react';
+import { get, post } from '../../api.ts';
+import { CoverageTimeline } from '../../components/coverage-timeline.tsx';
 import { Badge, CopyButton, ErrorNotice, Loading, PageTitle, useLoad } from '../../components/ui.tsx';
 import { civil, instant } from '../../format.ts';
+import { useSubmit } from '../../forms.ts';
 import { Link } from '../../router.tsx';
+import { useAccount } from '../../session.tsx';
 import type { ContractDetail } from '../../types.ts';
 import { STATE_TONE } from './contracts.tsx';
 import { RenewPanel } from './renew.tsx';
@@ -83,7 +87,8 @@ export function ContractPage({ id, staff = false }: { id: string; staff?: boolea
           ))}
         </tbody>
       </table>
-      <LicensePanel contractId={c.id} />
+      <CoverageTimeline contract={c} />
+      <LicensePanel contractId={c.id} staff={staff} />
       <RenewPanel contract={c} staff={staff} onOrdered={contract.reload} />
       {c.orders.length > 0 && (
         <>
@@ -144,9 +149,27 @@ function Entitlements({ c }: { c: ContractDetail }) {
   );
 }
 
-function LicensePanel({ contractId }: { contractId: string }) {
+type IssuedKey = { major: number; key: string; prefix?: string };
+
+function LicensePanel({ contractId, staff }: { contractId: string; staff: boolean }) {
   const path = `/v1/contracts/${encodeURIComponent(contractId)}/license`;
   const license = useLoad(() => get<License>(path), path);
+  const { account } = useAccount();
+  // A customer admin rotates its own organisation's keys; staff rotate any (POST …/rotate).
+  const mayRotate = staff || account.role === 'customer-admin';
+  const [issued, setIssued] = useState<IssuedKey | null>(null);
+  const [asking, setAsking] = useState<number | null>(null);
+  const rotation = useSubmit();
+  const rotate = (licenseId: string, major: number) =>
+    void rotation.run(async () => {
+      const key = await post<IssuedKey>(
+        `/v1/licenses/${encodeURIComponent(licenseId)}/keys/${major}/rotate`,
+        {},
+      );
+      setIssued(key);
+      setAsking(null);
+      license.reload();
+    });
   return (
     <section aria-labelledby="license-title">
       <h2 id="license-title">License keys</h2>
@@ -158,6 +181,11 @@ function LicensePanel({ contractId }: { contractId: string }) {
             Version {k.major}.x: <code>{k.prefix}…</code> <CopyButton text={k.prefix} label="Copy prefix" />{' '}
             <small className="muted">issued {instant(k.issuedAt)}</small>
             {k.revokedAt && <Badge tone="bad">revoked</Badge>}{' '}
+            {mayRotate && !k.revokedAt && license.data && asking !== k.major && (
+              <button type="button" className="small" onClick={() => setAsking(k.major)}>
+                Rotate key {k.major}.x
+              </button>
+            )}{' '}
             <a
               href={`/v1/contracts/${encodeURIComponent(contractId)}/license-file?major=${k.major}`}
               download={`license-${k.major}.json`}
@@ -167,6 +195,34 @@ function LicensePanel({ contractId }: { contractId: string }) {
           </li>
         ))}
       </ul>
+      {asking !== null && license.data && (
+        <div className="notice warn" role="alertdialog" aria-labelledby="rotate-title">
+          <p id="rotate-title">
+            Rotating revokes the current {asking}.x key at once: installations using it stop validating until
+            they get the new key. The new key is shown only once.
+          </p>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => rotate(license.data?.licenseId ?? '', asking)}
+            disabled={rotation.busy}
+          >
+            Revoke it and issue a new key
+          </button>{' '}
+          <button type="button" onClick={() => setAsking(null)} disabled={rotation.busy}>
+            Keep the current key
+          </button>
+        </div>
+      )}
+      <ErrorNotice error={rotation.failure} />
+      {issued && (
+        <div className="notice ok" role="status" data-testid="rotated-key">
+          <p>
+            New key for version {issued.major}.x, shown this once — copy it now:{' '}
+            <code data-testid="new-license-key">{issued.key}</code> <CopyButton text={issued.key} />
+          </p>
+        </div>
+      )}
       <p className="muted">
         A full key is shown once, when it is issued (after a purchase or renewal). The offline license file is
         signed and lets the software check the license without reaching us.

@@ -1,8 +1,10 @@
 import { NotHere } from '../../components/not-here.tsx';
 import { pick, type RouteTable, useLocation } from '../../router.tsx';
+import { BackupsPage } from './backups.tsx';
 import { ContractPage } from './contract.tsx';
 import { ContractsPage } from './contracts.tsx';
 import { DownloadsPage } from './downloads.tsx';
+import { NotificationsPage } from './notifications.tsx';
 import { CustomerTicketPage } from './ticket.tsx';
 import { NewTicketPage } from './ticket-new.tsx';
 import { TicketsPage } from './tickets.tsx';
@@ -11,6 +13,8 @@ const ROUTES: RouteTable = [
   ['/portal/contracts', () => <ContractsPage />],
   ['/portal/contracts/:id', (p) => <ContractPage id={p.id ?? ''} />],
   ['/portal/downloads', () => <DownloadsPage />],
+  ['/portal/backups', () => <BackupsPage />],
+  ['/portal/notifications', () => <NotificationsPage />],
   ['/portal/tickets', () => <TicketsPage />],
   ['/portal/tickets/new', () => <NewTicketPage />],
   ['/portal/tickets/:id', (p) => <CustomerTicketPage id={p.id ?? ''} />],

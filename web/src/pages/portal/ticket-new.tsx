@@ -1,18 +1,53 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import {
   ImpactSchema,
   PRIORITIES,
   TicketCreateRequestSchema,
 } from '../../../../src/schema/tickets.schema.ts';
-import { ApiError, api, post } from '../../api.ts';
+import { ApiError, api, get, type Page, post } from '../../api.ts';
 import { useProducts } from '../../catalog-names.ts';
 import { uploadAttachments } from '../../components/thread.tsx';
 import { ErrorNotice, Field, PageTitle } from '../../components/ui.tsx';
 import { useSubmit, validate } from '../../forms.ts';
 import { Link, navigate, useLocation } from '../../router.tsx';
-import type { TicketDetail } from '../../types.ts';
+import type { ContractDetail, ContractSummary, TicketDetail } from '../../types.ts';
 
 type EnvRow = { name: string; value: string };
+type CategoryChoice = ContractDetail['categories'][number];
+
+/**
+ * The ticket categories of the plan of the organisation's contract for `productId` (the active one
+ * first, else the newest): the contract read names them (GET /v1/contracts/:id). Null while unknown
+ * or when there is no contract; the field is then free text and the API lists the plan's categories.
+ */
+function usePlanCategories(productId: string): CategoryChoice[] | null {
+  const [categories, setCategories] = useState<CategoryChoice[] | null>(null);
+  useEffect(() => {
+    setCategories(null);
+    if (!productId) return;
+    let live = true;
+    (async () => {
+      const page = await get<Page<ContractSummary>>('/v1/contracts', { productId, limit: 100 });
+      const chosen = page.items.find((c) => c.state === 'active') ?? page.items.at(-1);
+      if (!chosen) return;
+      const detail = await get<ContractDetail>(`/v1/contracts/${encodeURIComponent(chosen.id)}`);
+      if (live) setCategories(detail.categories);
+    })().catch(() => live && setCategories(null));
+    return () => {
+      live = false;
+    };
+  }, [productId]);
+  return categories;
+}
+
+/** "2.1 Analysis …", children indented under their parent (the select shows plain text only). */
+function categoryLabel(c: CategoryChoice, all: CategoryChoice[]): string {
+  let depth = 0;
+  for (let parent = c.parentId; parent !== null; depth++)
+    parent = all.find((x) => x.id === parent)?.parentId ?? null;
+  const name = c.name === c.id ? c.name : `${c.id} — ${c.name}`;
+  return `${'\u00a0\u00a0'.repeat(depth)}${name}`;
+}
 
 /** What to do about each refusal of the intake gate (R1.x), beside the API's own explanation. */
 const REFUSAL_HELP: Record<string, string> = {
@@ -35,6 +70,7 @@ export function NewTicketPage() {
   const [productId, setProductId] = useState(search.get('product') ?? '');
   const [categoryId, setCategoryId] = useState('');
   const [categories, setCategories] = useState<string[]>([]);
+  const planCategories = usePlanCategories(productId);
   const [subject, setSubject] = useState('');
   const [description, setDescription] = useState('');
   const [priority, setPriority] = useState('');
@@ -101,13 +137,24 @@ export function NewTicketPage() {
             name="categoryId"
             error={form.errors.categoryId}
             hint={
-              categories.length
-                ? undefined
-                : "Your plan's category, e.g. support or 3.1. Unsure? Send: we list your plan's categories."
+              planCategories?.length
+                ? "The categories of your contract's plan."
+                : categories.length
+                  ? undefined
+                  : "Your plan's category, e.g. support or 3.1. Unsure? Send: we list your plan's categories."
             }
           >
             {(p) =>
-              categories.length ? (
+              planCategories?.length ? (
+                <select {...p} value={categoryId} onChange={(e) => setCategoryId(e.target.value)}>
+                  <option value="">Choose a category…</option>
+                  {planCategories.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {categoryLabel(c, planCategories)}
+                    </option>
+                  ))}
+                </select>
+              ) : categories.length ? (
                 <select {...p} value={categoryId} onChange={(e) => setCategoryId(e.target.value)}>
                   <option value="">Choose a category…</option>
                   {categories.map((c) => (
