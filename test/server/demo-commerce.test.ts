@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { seedDemo } from '../../src/server/demo/demo.seed.ts';
 import { seedDemoCommerce } from '../../src/server/demo/demo-commerce.seed.ts';
@@ -9,14 +12,25 @@ describeDb('demo commerce data (npm start)', (getDb) => {
     const { db } = getDb();
     const now = new Date('2026-11-23T10:00:00Z');
     await seedDemo(db, now);
-    const first = await seedDemoCommerce(db, testConfig, now, testSealingKey);
-    const again = await seedDemoCommerce(db, testConfig, now, testSealingKey);
+    const config = { ...testConfig, artifactDir: await mkdtemp(join(tmpdir(), 'upkeep-demo-')) };
+    const first = await seedDemoCommerce(db, config, now, testSealingKey);
+    const again = await seedDemoCommerce(db, config, now, testSealingKey);
     expect(first.created).toBe(true);
     expect(again.created).toBe(false);
     expect(first.customerLoginToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(again.customerLoginToken).not.toBe(first.customerLoginToken);
     const contracts = await db.selectFrom('contracts').select('id').execute();
     expect(contracts).toHaveLength(4);
+    // Every demo release has a file to download from the portal.
+    const files = await db.selectFrom('release_artifacts').select(['file_name', 'size_bytes']).execute();
+    expect(files.map((f) => f.file_name)).toContain('acme-reports-2.1.0-demo.txt');
+    expect(files).toHaveLength(
+      await db
+        .selectFrom('releases')
+        .select('id')
+        .execute()
+        .then((r) => r.length),
+    );
 
     const app = await makeApp(db, { now: () => now, advance: () => {} });
     const signIn = await app.inject({ method: 'POST', url: `/v1/auth/one-time/${again.customerLoginToken}` });

@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -116,7 +118,9 @@ const PASSWORD = 'web-test-Kestrel-91!';
 /** The demo data (products, Globex and Initech, contracts, two tickets) plus an agent and an admin with passwords. */
 export async function startWebServer(overrides: Partial<Config> = {}): Promise<WebServer> {
   await ensureWebBuilt();
-  const config = { ...testConfig, ...overrides };
+  // The demo's release files go to a directory of this server's own.
+  const artifactDir = await mkdtemp(join(tmpdir(), 'upkeep-web-artifacts-'));
+  const config = { ...testConfig, artifactDir, ...overrides };
   const db = kyselyOverPglite(await startPglite({}));
   await migrateToLatest(db);
   const now = new Date();

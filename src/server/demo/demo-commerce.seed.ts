@@ -1,6 +1,9 @@
+import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { Temporal } from 'temporal-polyfill';
 import { createOneTimeToken } from '../auth/sessions.service.ts';
+import { directoryStore } from '../catalog/artifact-store.ts';
+import { uploadArtifact } from '../catalog/artifacts.service.ts';
 import { createProduct } from '../catalog/products.service.ts';
 import { publishRelease } from '../catalog/releases.service.ts';
 import type { Config } from '../config.ts';
@@ -64,9 +67,23 @@ async function seedOnce(db: Db, config: Config, now: Date, sealingKey: SealingKe
     ['2.0.0', 8],
     ['2.1.0', 1],
   ] as const) {
-    await release(db, reports, version, ago(months), now);
+    await release(
+      db,
+      config,
+      { id: reports, slug: DEMO_PRODUCT_SLUG, name: 'Acme Reports' },
+      version,
+      ago(months),
+      now,
+    );
   }
-  await release(db, phones, '7.3.0', ago(6), now);
+  await release(
+    db,
+    config,
+    { id: phones, slug: 'acme-phone-system', name: 'Acme Phone System' },
+    '7.3.0',
+    ago(6),
+    now,
+  );
   const suite = await product(db, now, {
     slug: 'acme-integration-suite',
     name: 'Acme Integration Suite',
@@ -75,7 +92,8 @@ async function seedOnce(db: Db, config: Config, now: Date, sealingKey: SealingKe
     amountMinor: 6000000,
     currency: 'RUB',
   });
-  await release(db, suite, '3.2.0', ago(4), now);
+  const suiteRef = { id: suite, slug: 'acme-integration-suite', name: 'Acme Integration Suite' };
+  await release(db, config, suiteRef, '3.2.0', ago(4), now);
 
   const globex = await organisation(db, 'Globex Ltd', 'globex');
   const initech = await organisation(db, 'Initech', 'initech');
@@ -175,9 +193,30 @@ async function product(
   return result.product.id;
 }
 
-async function release(db: Db, productId: string, version: string, publishedOn: string, now: Date) {
-  const result = await publishRelease(db, productId, { version, publishedOn, notes: '' }, [], now);
+/** A demo release with one small file, so a customer can try a download from the portal. */
+async function release(
+  db: Db,
+  config: Config,
+  product: { id: string; slug: string; name: string },
+  version: string,
+  publishedOn: string,
+  now: Date,
+) {
+  const result = await publishRelease(db, product.id, { version, publishedOn, notes: '' }, [], now);
   if (!result.ok) throw new Error(`demo release ${version} could not be published: ${result.code}`);
+  const text = `${product.name} ${version}: a demo download (published ${publishedOn}).\n`;
+  const uploaded = await uploadArtifact(
+    db,
+    directoryStore(config.artifactDir),
+    {
+      releaseId: result.release.id,
+      fileName: `${product.slug}-${version}-demo.txt`,
+      body: Readable.from([Buffer.from(text, 'utf8')]),
+      maxBytes: config.artifactMaxBytes,
+    },
+    now,
+  );
+  if (!uploaded.ok) throw new Error(`demo file of ${version} could not be stored: ${uploaded.code}`);
 }
 
 async function organisation(db: Db, name: string, externalRef: string): Promise<string> {
