@@ -45,7 +45,13 @@ describeDb('web app routes', (getDb) => {
       expect(res.statusCode, url).toBe(404);
       expect(res.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
     }
-    const icon = await app.inject({ method: 'GET', url: '/favicon.svg', headers: HTML });
+    // Browsers ask for the icon with Accept: image/*, not text/html.
+    const icon = await app.inject({
+      method: 'GET',
+      url: '/favicon.svg',
+      headers: { accept: 'image/avif,image/webp,*/*' },
+    });
+    expect(icon.statusCode).toBe(200);
     expect(icon.headers['content-type']).toBe('image/svg+xml');
     await app.close();
   });

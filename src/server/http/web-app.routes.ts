@@ -60,8 +60,8 @@ export type WebAppOptions = { distDir?: string | undefined };
  * Serves the built web app (web/dist) from this server: hashed files under /assets/ cached for a
  * year, every other GET that is not an API path answered with index.html (client-side routes),
  * each with the app's strict CSP. Anything else goes to the one 404 handler (`callNotFound`), so
- * API clients and metrics see an unmatched route exactly as before. Call before the system routes: it takes over their GET /, so the
- * one-time sign-in link (which redirects to /) lands in the app.
+ * API clients and metrics see an unmatched route exactly as before. The one-time sign-in link
+ * redirects to /, so it lands in the app.
  */
 export function registerWebAppRoutes(app: FastifyInstance, options: WebAppOptions = {}): void {
   const dist = normalize(options.distDir ?? DEFAULT_WEB_DIST);
@@ -71,6 +71,16 @@ export function registerWebAppRoutes(app: FastifyInstance, options: WebAppOption
     config: { access: 'public' },
     schema: { tags: ['web'], summary: 'The web app (index.html), or how to build it.' },
     handler: sendIndex,
+  });
+
+  app.get('/favicon.svg', {
+    config: { access: 'public' },
+    schema: { tags: ['web'], summary: "The web app's icon." },
+    handler: async (_request, reply) => {
+      const file = await readDistFile(dist, 'favicon.svg');
+      if (!file) return reply.callNotFound();
+      return sendFile(reply, file.path, file.body, 'public, max-age=86400');
+    },
   });
 
   app.get('/assets/:file', {
