@@ -3,9 +3,10 @@ import { get, type Page, type Query } from '../api.ts';
 
 /**
  * Cursor pagination as every list route answers it (src/schema/pagination.schema.ts): the cursors
- * of the pages seen are kept so "Previous" goes back without the API having to.
+ * of the pages seen are kept so "Previous" goes back without the API having to. `cursorParam` names
+ * the query parameter for the few routes that call it otherwise (`GET /v1/accounts?after=`).
  */
-export function usePaged<T>(path: string, query: Query = {}, limit = 25) {
+export function usePaged<T>(path: string, query: Query = {}, limit = 25, cursorParam = 'cursor') {
   const key = `${path}?${JSON.stringify(query)}`;
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [page, setPage] = useState<Page<T> | null>(null);
@@ -20,13 +21,13 @@ export function usePaged<T>(path: string, query: Query = {}, limit = 25) {
   useEffect(() => {
     let live = true;
     setError(null);
-    get<Page<T>>(path, { ...query, limit, cursor })
+    get<Page<T>>(path, { ...query, limit, [cursorParam]: cursor })
       .then((p) => live && setPage(p))
       .catch((e: Error) => live && setError(e));
     return () => {
       live = false;
     };
-  }, [key, cursor, tick, limit]);
+  }, [key, cursor, tick, limit, cursorParam]);
 
   return {
     items: page?.items ?? null,

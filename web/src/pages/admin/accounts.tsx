@@ -7,12 +7,11 @@ import {
 } from '../../../../src/schema/accounts.schema.ts';
 import { ROLES } from '../../../../src/schema/auth.schema.ts';
 import { ApiError, api, post } from '../../api.ts';
-import { Pager } from '../../components/pager.tsx';
+import { Pager, usePaged } from '../../components/pager.tsx';
 import { Badge, CopyButton, ErrorNotice, Field, Loading, PageTitle } from '../../components/ui.tsx';
 import { instant } from '../../format.ts';
 import { useSubmit, validate } from '../../forms.ts';
 import { useAccount } from '../../session.tsx';
-import { usePagedBy } from './paging.ts';
 
 type AccountDetails = z.infer<typeof AccountDetailsSchema>;
 type LoginLink = z.infer<typeof LoginLinkSchema>;
@@ -36,7 +35,7 @@ function inWords(error: Error | null): Error | null {
 
 /** Agents and admins: list, create (a one-time sign-in link shown once), change role, disable, new link. */
 export function AccountsPage() {
-  const accounts = usePagedBy<AccountDetails>('/v1/accounts', 'after', {}, 50);
+  const accounts = usePaged<AccountDetails>('/v1/accounts', {}, 50, 'after');
   const [shown, setShown] = useState<Shown | null>(null);
   const action = useSubmit();
   const me = useAccount().account;
