@@ -37,10 +37,19 @@ type Db = Kysely<Database>;
  * older version rather than copying it. Concurrent saves of one plan are serialised by the row
  * lock the upsert of `plans` takes; a unique violation (e.g. two first saves racing) is retried.
  */
-export async function savePlanVersion(db: Db, input: SavePlanVersionInput): Promise<SavePlanVersionResult> {
+export async function savePlanVersion(
+  db: Db,
+  input: SavePlanVersionInput,
+  /** Runs in the same transaction when a new version was written (its audit row, say). */
+  onCreated?: (trx: Transaction<Database>, saved: SavePlanVersionResult) => Promise<void>,
+): Promise<SavePlanVersionResult> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().execute((trx) => saveInTransaction(trx, input));
+      return await db.transaction().execute(async (trx) => {
+        const saved = await saveInTransaction(trx, input);
+        if (saved.created && onCreated) await onCreated(trx, saved);
+        return saved;
+      });
     } catch (error) {
       if (attempt >= 3 || !isUniqueViolation(error)) throw error;
     }

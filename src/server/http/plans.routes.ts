@@ -122,12 +122,23 @@ export function registerPlanRoutes(app: FastifyInstance, deps: PlanRouteDeps): v
       const contentHash = planContentHash(plan);
       const latest = await getPlanVersion(deps.db, plan.key);
       if (latest?.contentHash === contentHash) return reply.code(200).send(detailOf(latest, false));
-      const saved = await savePlanVersion(deps.db, {
-        key: plan.key,
-        name: plan.name,
-        document: plan,
-        contentHash,
-      });
+      // The version and its audit row commit together.
+      const saved = await savePlanVersion(
+        deps.db,
+        { key: plan.key, name: plan.name, document: plan, contentHash },
+        (trx, stored) =>
+          recordAudit(
+            trx,
+            {
+              action: 'plan.version-stored',
+              viewer: viewerOf(request),
+              subjectType: 'plan',
+              subjectId: plan.key,
+              details: { version: stored.version, contentHash, previousVersion: latest?.version ?? null },
+            },
+            deps.clock(),
+          ),
+      );
       if (!saved.created) {
         throw new AppError(
           'ALREADY_EXISTS',
@@ -136,17 +147,6 @@ export function registerPlanRoutes(app: FastifyInstance, deps: PlanRouteDeps): v
           { id: saved.id, version: saved.version },
         );
       }
-      await recordAudit(
-        deps.db,
-        {
-          action: 'plan.version-stored',
-          viewer: viewerOf(request),
-          subjectType: 'plan',
-          subjectId: plan.key,
-          details: { version: saved.version, contentHash, previousVersion: latest?.version ?? null },
-        },
-        deps.clock(),
-      );
       request.log.info({ plan: plan.key, version: saved.version }, 'plan version stored');
       return reply.code(201).send(detailOf(saved, true));
     },
