@@ -76,3 +76,8 @@ export const AccountPageSchema = z
   .meta({ id: 'AccountPage' });
 
 export const AccountIdParamsSchema = z.object({ id: z.string().min(1).max(64) });
+
+/** A colleague as every staff member may see them: enough to hand a ticket over (GET /v1/staff). */
+export const StaffMemberSchema = z
+  .object({ id: z.string(), name: z.string(), email: z.string(), role: z.enum(['admin', 'agent']) })
+  .meta({ id: 'StaffMember' });

@@ -10,7 +10,9 @@ import {
   AccountPageSchema,
   AccountUpdateRequestSchema,
   LoginLinkSchema,
+  StaffMemberSchema,
 } from '../../schema/accounts.schema.ts';
+import { PageQuerySchema, pageOf, toPage } from '../../schema/pagination.schema.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database-types.ts';
 import { AppError } from '../http/errors.ts';
@@ -73,6 +75,41 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
       response: { 200: AccountPageSchema, ...errorResponses('VALIDATION_FAILED', ...DENIED) },
     },
     handler: async (request) => listAccounts(deps.db, request.query),
+  });
+
+  r.get('/v1/staff', {
+    config: { access: { role: 'agent' } },
+    schema: {
+      tags: ['accounts'],
+      summary: 'Active agents and admins (id, name, email, role), by name: who a ticket can be given to.',
+      querystring: PageQuerySchema,
+      response: {
+        200: pageOf(StaffMemberSchema, 'StaffPage'),
+        ...errorResponses('VALIDATION_FAILED', ...DENIED),
+      },
+    },
+    handler: async (request) => {
+      const { limit, cursor } = request.query;
+      let query = deps.db
+        .selectFrom('accounts')
+        .select(['id', 'name', 'email', 'role'])
+        .where('role', 'in', ['agent', 'admin'])
+        .where('disabled_at', 'is', null)
+        .orderBy('id')
+        .limit(limit + 1);
+      if (cursor) query = query.where('id', '>', cursor);
+      return toPage(
+        await query.execute(),
+        limit,
+        (a) => a.id,
+        (a) => ({
+          id: a.id,
+          name: a.name,
+          email: a.email,
+          role: a.role as 'admin' | 'agent',
+        }),
+      );
+    },
   });
 
   r.patch('/v1/accounts/:id', {

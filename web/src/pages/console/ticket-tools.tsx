@@ -10,11 +10,9 @@ import { useProducts } from '../../catalog-names.ts';
 import { ErrorNotice, Field, useLoad } from '../../components/ui.tsx';
 import { useSubmit, validate } from '../../forms.ts';
 import { Link } from '../../router.tsx';
-import { useAccount } from '../../session.tsx';
 import type { Ticket, TicketDetail } from '../../types.ts';
 
-type StaffAccount = { id: string; name: string; email: string; role: string; disabled: boolean };
-type AccountPage = { items: StaffAccount[]; nextCursor: string | null };
+type StaffAccount = { id: string; name: string; email: string; role: string };
 const LINK_WORDS: Record<string, [outgoing: string, incoming: string]> = {
   'duplicate-of': ['Merged into (same issue)', 'Merged here (same issue)'],
   'follow-up-of': ['Follow-up of', 'Followed up by'],
@@ -22,22 +20,19 @@ const LINK_WORDS: Record<string, [outgoing: string, incoming: string]> = {
 };
 type PlanDoc = { document: { outOfScope?: { key: string; description: string }[] } };
 
-/**
- * Staff who can be given a ticket. GET /v1/accounts is admin-only: an agent cannot list colleagues,
- * so only an admin is offered the list; an agent takes a ticket with "Assign to me".
- */
+/** Staff who can be given a ticket (GET /v1/staff: every agent may read it). */
 async function staffAccounts(): Promise<StaffAccount[]> {
   const out: StaffAccount[] = [];
-  let after: string | undefined;
+  let cursor: string | undefined;
   do {
-    const page = await get<AccountPage>('/v1/accounts', { limit: 100, after });
-    out.push(...page.items.filter((a) => (a.role === 'agent' || a.role === 'admin') && !a.disabled));
-    after = page.nextCursor ?? undefined;
-  } while (after && out.length < 1000);
+    const page = await get<Page<StaffAccount>>('/v1/staff', { limit: 100, cursor });
+    out.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor && out.length < 1000);
   return out;
 }
 
-/** Dispatch to another agent (admins), link a related ticket, merge as the same issue, close out of scope. */
+/** Dispatch to another agent, link a related ticket, merge as the same issue, close out of scope. */
 export function TicketTools({ ticket, onChange }: { ticket: TicketDetail; onChange: () => void }) {
   const closed = ticket.status === 'closed' || ticket.status === 'merged';
   return (
@@ -50,9 +45,7 @@ export function TicketTools({ ticket, onChange }: { ticket: TicketDetail; onChan
 }
 
 function AssignPanel({ ticket, onChange }: { ticket: TicketDetail; onChange: () => void }) {
-  const { account } = useAccount();
-  const isAdmin = account.role === 'admin';
-  const staff = useLoad(() => (isAdmin ? staffAccounts() : Promise.resolve([])), `staff:${isAdmin}`);
+  const staff = useLoad(() => staffAccounts(), 'staff');
   const [assignee, setAssignee] = useState('');
   const form = useSubmit();
   const submit = (event: FormEvent) => {
@@ -69,31 +62,24 @@ function AssignPanel({ ticket, onChange }: { ticket: TicketDetail; onChange: () 
   return (
     <div className="card">
       <h2>Dispatch</h2>
-      {isAdmin ? (
-        <form onSubmit={submit} noValidate className="row">
-          {current && <p>Assigned to {current.name}.</p>}
-          <Field label="Assign to" name="assigneeAccountId" error={form.errors.assigneeAccountId}>
-            {(p) => (
-              <select {...p} value={assignee} onChange={(e) => setAssignee(e.target.value)}>
-                <option value="">Choose an agent…</option>
-                {staff.data?.map((a) => (
-                  <option key={a.id} value={a.id} disabled={a.id === ticket.assigneeAccountId}>
-                    {a.name} ({a.role})
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <button type="submit" disabled={form.busy}>
-            Assign
-          </button>
-        </form>
-      ) : (
-        <p className="muted">
-          Agents take tickets with <em>Assign to me</em>; only an admin sees the list of agents and can hand a
-          ticket to someone else.
-        </p>
-      )}
+      <form onSubmit={submit} noValidate className="row">
+        {current && <p>Assigned to {current.name}.</p>}
+        <Field label="Assign to" name="assigneeAccountId" error={form.errors.assigneeAccountId}>
+          {(p) => (
+            <select {...p} value={assignee} onChange={(e) => setAssignee(e.target.value)}>
+              <option value="">Choose an agent…</option>
+              {staff.data?.map((a) => (
+                <option key={a.id} value={a.id} disabled={a.id === ticket.assigneeAccountId}>
+                  {a.name} ({a.role})
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <button type="submit" disabled={form.busy}>
+          Assign
+        </button>
+      </form>
       <ErrorNotice error={staff.error ?? form.failure} />
     </div>
   );
