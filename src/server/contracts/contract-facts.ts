@@ -81,6 +81,23 @@ export async function loadContractFacts(
 }
 
 /**
+ * Contracts with a coverage term (not refunded) that contains the civil date `on`: terms are
+ * half-open, [starts_on, ends_on). The release hooks ask it for a publication date (R0.3, R0.8).
+ */
+export function coversDate(on: string) {
+  return (eb: ExpressionBuilder<Database, 'contracts'>) =>
+    eb.exists(
+      eb
+        .selectFrom('coverage_terms')
+        .select('coverage_terms.id')
+        .whereRef('coverage_terms.contract_id', '=', 'contracts.id')
+        .where('coverage_terms.starts_on', '<=', on)
+        .where('coverage_terms.ends_on', '>', on)
+        .where(isNotRefunded),
+    );
+}
+
+/**
  * R5.1: a refund is a credit note, never an edit — and a credit note that refunds an order's invoice
  * in full voids the terms that order bought (they stay stored; every reader skips them). Use this
  * filter wherever coverage is read.

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { PublishedRelease, ReleasePublishedHook } from '../catalog/release-hooks.ts';
-import { isNotRefunded } from '../contracts/contract-facts.ts';
+import { coversDate } from '../contracts/contract-facts.ts';
 import type { Database } from '../db/database-types.ts';
 import type { SealingKey } from '../secrets/sealing.ts';
 import { syncLicenseKeys } from './license-keys.service.ts';
@@ -26,17 +26,7 @@ async function candidateContracts(trx: Kysely<Database>, release: PublishedRelea
     .select('contracts.id')
     .where('contracts.product_id', '=', release.productId)
     .where('contracts.purchased_major', '<', release.major)
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('coverage_terms')
-          .select('coverage_terms.id')
-          .whereRef('coverage_terms.contract_id', '=', 'contracts.id')
-          .where('coverage_terms.starts_on', '<=', release.publishedOn)
-          .where('coverage_terms.ends_on', '>', release.publishedOn)
-          .where(isNotRefunded),
-      ),
-    )
+    .where(coversDate(release.publishedOn))
     .where((eb) =>
       eb.not(
         eb.exists(

@@ -1,6 +1,6 @@
 import { planSchema } from '../../core/plan/plan.schema.ts';
 import type { ReleasePublishedHook } from '../catalog/release-hooks.ts';
-import { isNotRefunded } from '../contracts/contract-facts.ts';
+import { coversDate } from '../contracts/contract-facts.ts';
 import { enqueueNotice } from '../outbox/outbox.repository.ts';
 
 /**
@@ -18,17 +18,7 @@ export const notifyReleasePublished: ReleasePublishedHook = async (trx, release,
     .innerJoin('plan_versions', 'plan_versions.id', 'contracts.plan_version_id')
     .select(['contracts.id', 'contracts.organisation_id', 'plan_versions.document'])
     .where('contracts.product_id', '=', release.productId)
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('coverage_terms')
-          .select('coverage_terms.id')
-          .whereRef('coverage_terms.contract_id', '=', 'contracts.id')
-          .where('coverage_terms.starts_on', '<=', release.publishedOn)
-          .where('coverage_terms.ends_on', '>', release.publishedOn)
-          .where(isNotRefunded),
-      ),
-    )
+    .where(coversDate(release.publishedOn))
     .orderBy('contracts.organisation_id')
     .execute();
   // One notice per organisation, naming its covering contract (the mail then speaks its plan's terms).
